@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// strata CLI entry: global options, command dispatch, and the one-line error policy.
+
+import { readFileSync } from 'node:fs';
+import { argv, exit, stderr, stdout } from 'node:process';
+import { RpmFormatError } from '../rpm/index.ts';
+import { type Command, helpText, parseCommandArgs } from './command.ts';
+import { CliError, UsageError } from './errors.ts';
+import { makeOutput, type OutputFormat } from './output.ts';
+import { commands } from './registry.ts';
+
+interface Globals {
+  format: OutputFormat;
+  quiet: boolean;
+  verbose: boolean;
+  help: boolean;
+  version: boolean;
+  rest: string[];
+}
+
+/** Pulls global options out of argv wherever they appear (before `--`). */
+export function extractGlobals(args: string[]): Globals {
+  const g: Globals = { format: 'table', quiet: false, verbose: false, help: false, version: false, rest: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      g.rest.push(...args.slice(i));
+      break;
+    }
+    let fmt: string | undefined;
+    if (a === '-o' || a === '--output') {
+      fmt = args[++i];
+      if (fmt === undefined) throw new UsageError(`${a} needs a value: table or json`);
+    } else if (a.startsWith('--output=')) fmt = a.slice(9);
+    else if (a.startsWith('-o') && a.length > 2 && !a.startsWith('--')) fmt = a.slice(2);
+    else if (a === '-q' || a === '--quiet') g.quiet = true;
+    else if (a === '-v' || a === '--verbose') g.verbose = true;
+    else if (a === '-h' || a === '--help') g.help = true;
+    else if (a === '--version') g.version = true;
+    else g.rest.push(a);
+    if (fmt !== undefined) {
+      if (fmt !== 'table' && fmt !== 'json') throw new UsageError(`-o: unknown output format "${fmt}" (table, json)`);
+      g.format = fmt;
+    }
+  }
+  return g;
+}
+
+function findCommand(words: string[]): { cmd: Command; rest: string[] } | undefined {
+  let best: { cmd: Command; rest: string[] } | undefined;
+  for (const cmd of commands) {
+    const parts = cmd.name.split(' ');
+    if (parts.every((p, i) => words[i] === p) && (!best || parts.length > best.cmd.name.split(' ').length)) {
+      best = { cmd, rest: words.slice(parts.length) };
+    }
+  }
+  return best;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function topHelp(prefix = ''): string {
+  const list = commands.filter((c) => c.name.startsWith(prefix));
+  const w = Math.max(...list.map((c) => c.name.length));
+  return [
+    `Usage: strata ${prefix ? `${prefix.trim()} ` : ''}COMMAND [options]`,
+    '',
+    'Strata: define, build, sign, ship and patch a Fedora-derived cloud Linux.',
+    '',
+    'Commands:',
+    ...list.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Global options:',
+    '  -o, --output table|json  output format (default table)',
+    '  -q, --quiet              print only results and errors',
+    '  -v, --verbose            more detail (and stack traces on internal errors)',
+    '  -h, --help               help for strata or a command',
+    '      --version            print the version',
+    '',
+    'Example:',
+    '  strata rpm info -o json hello-2.0-1.x86_64.rpm',
+  ].join('\n');
+}
+
+export async function main(args: string[]): Promise<number> {
+  let verbose = args.includes('-v') || args.includes('--verbose');
+  try {
+    const g = extractGlobals(args);
+    verbose = g.verbose;
+    if (g.version) {
+      stdout.write(`strata ${version()}\n`);
+      return 0;
+    }
+    const found = findCommand(g.rest);
+    if (!found) {
+      const group = g.rest[0] && commands.some((c) => c.name.startsWith(`${g.rest[0]} `)) ? `${g.rest[0]} ` : '';
+      if (g.help || g.rest.length === 0 || (group && g.rest.length === 1)) {
+        stdout.write(`${topHelp(group)}\n`);
+        return g.rest.length === 0 || g.help ? 0 : 2;
+      }
+      throw new UsageError(`unknown command "${g.rest.slice(0, group ? 2 : 1).join(' ')}" (see strata --help)`);
+    }
+    if (g.help) {
+      stdout.write(`${helpText(found.cmd)}\n`);
+      return 0;
+    }
+    const { values, positionals } = parseCommandArgs(found.cmd, found.rest);
+    const out = makeOutput(g.format, g.quiet, g.verbose);
+    const code = await found.cmd.run({ out }, values, positionals);
+    return code ?? 0;
+  } catch (e) {
+    return reportError(e, verbose);
+  }
+}
+
+/** One line on stderr; exit 2 for usage errors, 1 otherwise. Stack traces only with -v. */
+export function reportError(e: unknown, verbose: boolean): number {
+  const err = e as NodeJS.ErrnoException;
+  if (e instanceof UsageError) {
+    stderr.write(`strata: ${e.message}\n`);
+    return 2;
+  }
+  if (e instanceof CliError) {
+    stderr.write(`strata: ${e.message}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof RpmFormatError) {
+    stderr.write(`strata: ${e.message}\n`);
+    return 1;
+  }
+  if (err && typeof err.code === 'string' && err.syscall) {
+    const what = err.path ? `${err.path}: ` : '';
+    const reason = err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+    stderr.write(`strata: ${what}${reason}\n`);
+    return 1;
+  }
+  stderr.write(`strata: internal error: ${err?.message ?? String(e)}\n`);
+  if (verbose && err?.stack) stderr.write(`${err.stack}\n`);
+  return 1;
+}
+
+if (import.meta.main) {
+  stdout.on('error', (e: NodeJS.ErrnoException) => {
+    // `strata … | head` closes the pipe early; that is not an error worth a trace.
+    if (e.code === 'EPIPE') exit(0);
+  });
+  exit(await main(argv.slice(2)));
+}

@@ -1,0 +1,6 @@
+// Every CLI command, in the order `strata --help` lists them.
+import type { Command } from './command.ts';
+import { extractCommand } from './extract.ts';
+import { rpmCommands } from './rpm.ts';
+
+export const commands: Command[] = [...rpmCommands, extractCommand];

@@ -1,0 +1,116 @@
+// Package container: Lead (96 B) | Signature header | pad to 8 | Header | Payload (format_v4.md).
+// Only the headers are read here; the payload is streamed separately (payload.ts).
+
+import { open } from 'node:fs/promises';
+import { Header, RpmFormatError, headerSizeFromPreamble, parseHeader } from './header.ts';
+
+export const LEAD_SIZE = 96;
+export const LEAD_MAGIC = Uint8Array.of(0xed, 0xab, 0xee, 0xdb);
+
+export interface Lead {
+  major: number;
+  minor: number;
+  /** 0 binary, 1 source. */
+  type: number;
+  archnum: number;
+  name: string;
+  osnum: number;
+  signatureType: number;
+}
+
+export interface RpmHeaders {
+  lead: Lead;
+  signature: Header;
+  header: Header;
+  /** Offset of the signature header (always 96). */
+  signatureOffset: number;
+  /** Offset of the main header's magic. */
+  headerOffset: number;
+  /** Offset of the first payload byte. */
+  payloadOffset: number;
+  /** The main header bytes as stored, magic included (what SHA256/SHA1 and signatures cover). */
+  headerBytes: Uint8Array;
+}
+
+export function parseLead(bytes: Uint8Array): Lead {
+  if (bytes.length < LEAD_SIZE) throw new RpmFormatError(`lead: truncated (${bytes.length} of 96 bytes)`);
+  for (let i = 0; i < 4; i++) {
+    if (bytes[i] !== LEAD_MAGIC[i]) throw new RpmFormatError('lead: not an RPM package (bad magic)');
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, LEAD_SIZE);
+  const major = bytes[4];
+  if (major < 3 || major > 4) throw new RpmFormatError(`lead: unsupported RPM format version ${major}`);
+  const nameBytes = bytes.subarray(10, 76);
+  const nul = nameBytes.indexOf(0);
+  return {
+    major,
+    minor: bytes[5],
+    type: dv.getUint16(6),
+    archnum: dv.getUint16(8),
+    name: new TextDecoder('latin1').decode(nameBytes.subarray(0, nul < 0 ? 66 : nul)),
+    osnum: dv.getUint16(76),
+    signatureType: dv.getUint16(78),
+  };
+}
+
+/** Random-access reader so the same parser serves files (no payload read) and in-memory bytes. */
+export interface ByteSource {
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  return { read: async (offset, length) => bytes.subarray(offset, offset + length) };
+}
+
+const pad8 = (n: number): number => (8 - (n % 8)) % 8;
+
+/** Reads lead, signature header and header from a source; validates each before the next. */
+export async function readRpmHeaders(src: ByteSource): Promise<RpmHeaders> {
+  const lead = parseLead(await src.read(0, LEAD_SIZE));
+  if (lead.signatureType !== 5) throw new RpmFormatError(`lead: unsupported signature type ${lead.signatureType}`);
+  const sigOffset = LEAD_SIZE;
+  const sigSize = headerSizeFromPreamble(await src.read(sigOffset, 16), 'signature header');
+  const sigBytes = await src.read(sigOffset, sigSize);
+  const signature = parseHeader(sigBytes, 'signature header').header;
+  const headerOffset = sigOffset + sigSize + pad8(sigSize);
+  const hdrSize = headerSizeFromPreamble(await src.read(headerOffset, 16), 'header');
+  const headerBytes = await src.read(headerOffset, hdrSize);
+  const header = parseHeader(headerBytes, 'header').header;
+  return {
+    lead,
+    signature,
+    header,
+    signatureOffset: sigOffset,
+    headerOffset,
+    payloadOffset: headerOffset + hdrSize,
+    headerBytes,
+  };
+}
+
+export function parseRpmHeaders(bytes: Uint8Array): Promise<RpmHeaders> {
+  return readRpmHeaders(bytesSource(bytes));
+}
+
+/** Reads the headers of a package file without touching its payload. */
+export async function readRpmFileHeaders(path: string): Promise<RpmHeaders & { fileSize: number }> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const src: ByteSource = {
+      async read(offset, length) {
+        const buf = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+        let got = 0;
+        while (got < buf.length) {
+          const { bytesRead } = await fh.read(buf, got, buf.length - got, offset + got);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+        return buf.subarray(0, got);
+      },
+    };
+    const h = await readRpmHeaders(src);
+    return { ...h, fileSize: size };
+  } finally {
+    await fh.close();
+  }
+}
