@@ -137,7 +137,7 @@ export function reportError(e: unknown, verbose: boolean): number {
     stderr.write(`strata: ${what}${reason}\n`);
     return 1;
   }
-  stderr.write(`strata: internal error: ${err?.message ?? String(e)}\n`);
+  stderr.write(`strata: internal error: ${String(err?.message ?? e).split('\n')[0]}\n`);
   if (verbose && err?.stack) stderr.write(`${err.stack}\n`);
   return 1;
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { lstat, lutimes, mkdir, open, rename, rm, rmdir, readdir, symlink, chmod, link } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { RpmFormatError } from './header.ts';
+import { RpmFormatError, printable } from './header.ts';
 import { type RpmFile, type RpmPackage, hardlinkGroups, describePackage } from './model.ts';
 import { readRpmFileHeaders } from './package.ts';
 import { payloadBytes, readPayload } from './payload.ts';
@@ -41,10 +41,10 @@ export function safeComponents(path: string): string[] {
   if (path.includes('\0')) throw new RpmFormatError(`refusing path with NUL byte`);
   const parts = path.split('/');
   if (parts[0] === '') parts.shift();
-  if (parts.length === 0 || (parts.length === 1 && parts[0] === '')) throw new RpmFormatError(`refusing empty path "${path}"`);
+  if (parts.length === 0 || (parts.length === 1 && parts[0] === '')) throw new RpmFormatError(`refusing empty path ${printable(path)}`);
   for (const p of parts) {
-    if (p === '..') throw new RpmFormatError(`refusing path with "..": ${path}`);
-    if (p === '' || p === '.') throw new RpmFormatError(`refusing non-canonical path: ${path}`);
+    if (p === '..') throw new RpmFormatError(`refusing path with "..": ${printable(path)}`);
+    if (p === '' || p === '.') throw new RpmFormatError(`refusing non-canonical path: ${printable(path)}`);
   }
   return parts;
 }
@@ -67,8 +67,8 @@ class SafeTree {
       if (this.dirs.has(rel)) continue;
       const full = join(this.root, rel);
       const st = await lstat(full).catch(() => undefined);
-      if (st?.isSymbolicLink()) throw new RpmFormatError(`refusing /${parts.join('/')}: parent /${rel} is a symlink`);
-      if (st && !st.isDirectory()) throw new RpmFormatError(`refusing /${parts.join('/')}: parent /${rel} is not a directory`);
+      if (st?.isSymbolicLink()) throw new RpmFormatError(`refusing ${printable(`/${parts.join('/')}`)}: parent /${rel} is a symlink`);
+      if (st && !st.isDirectory()) throw new RpmFormatError(`refusing ${printable(`/${parts.join('/')}`)}: parent /${rel} is not a directory`);
       if (!st) await mkdir(full, { mode: 0o755 });
       this.dirs.add(rel);
     }
@@ -156,7 +156,7 @@ async function extractInto(
     const type = f.mode & 0o170000;
     if (type === 0o040000) {
       const st = await lstat(full).catch(() => undefined);
-      if (st && !st.isDirectory()) throw new RpmFormatError(`refusing ${f.path}: exists and is not a directory`);
+      if (st && !st.isDirectory()) throw new RpmFormatError(`refusing ${printable(f.path)}: exists and is not a directory`);
       if (!st) await mkdir(full, { mode: 0o755 });
       tree.markDir(parts);
       dirModes.push([full, f.mode & 0o1777, f.mtime]);
@@ -164,7 +164,7 @@ async function extractInto(
     } else if (type === 0o120000) {
       let target = '';
       for await (const c of e.content) target += Buffer.from(c).toString('utf8');
-      if (target !== f.linkTo) throw new RpmFormatError(`${f.path}: symlink target in archive differs from header`);
+      if (target !== f.linkTo) throw new RpmFormatError(`${printable(f.path)}: symlink target in archive differs from header`);
       await symlink(f.linkTo, full);
       timestamps.push([full, f.mtime]);
       result.symlinks++;
@@ -199,7 +199,7 @@ async function extractInto(
   }
   if (pending.size > 0) {
     const first = files[[...pending.keys()][0]].path;
-    throw new RpmFormatError(`payload: hard link ${first} has no data in the archive`);
+    throw new RpmFormatError(`payload: hard link ${printable(first)} has no data in the archive`);
   }
   for (const [p, t] of timestamps) await lutimes(p, t, t);
   // Directory modes last (deepest first) so read-only directories don't block their own contents.
@@ -227,7 +227,7 @@ async function writeFile(full: string, content: AsyncIterable<Uint8Array>, f: Rp
   }
   if (hash) {
     const got = hash.digest('hex');
-    if (got !== f.digest) throw new RpmFormatError(`${f.path}: file digest mismatch (expected ${f.digest}, got ${got})`);
+    if (got !== f.digest) throw new RpmFormatError(`${printable(f.path)}: file digest mismatch (expected ${f.digest}, got ${got})`);
   }
   return n;
 }

@@ -44,6 +44,12 @@ export class RpmFormatError extends Error {
   override name = 'RpmFormatError';
 }
 
+/** Quotes an untrusted string for an error message: JSON escapes control characters, and it is cut short. */
+export function printable(s: string, max = 120): string {
+  const cut = s.length > max ? `${s.slice(0, max)}…` : s;
+  return JSON.stringify(cut);
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 

@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip, createZstdDecompress, constants as zc } from 'node:zlib';
 import { spawn } from 'node:child_process';
-import { RpmFormatError } from './header.ts';
+import { RpmFormatError, printable } from './header.ts';
 import { readCpio, type CpioItem } from './cpio.ts';
 import { type RpmPackage, type RpmFile, hardlinkGroups } from './model.ts';
 
@@ -28,7 +28,7 @@ export function payloadCompressor(tagValue: string | undefined): Compressor {
     case 'none':
       return 'identity';
     default:
-      throw new RpmFormatError(`header: unknown payload compressor "${tagValue}"`);
+      throw new RpmFormatError(`header: unknown payload compressor ${printable(String(tagValue))}`);
   }
 }
 
@@ -164,7 +164,7 @@ export async function* readPayload(
   pkg: RpmPackage,
   compressed: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<PayloadEntry> {
-  if (pkg.payloadFormat !== 'cpio') throw new RpmFormatError(`header: unsupported payload format "${pkg.payloadFormat}"`);
+  if (pkg.payloadFormat !== 'cpio') throw new RpmFormatError(`header: unsupported payload format ${printable(pkg.payloadFormat)}`);
   const [head, rest] = await peek(compressed, 6);
   // rpm reads mislabelled payloads (e.g. uncompressed data with no or a gzip compressor tag) because
   // its decompressors sniff content; do the same, falling back to the header's word.
@@ -194,13 +194,13 @@ export async function* readPayload(
     if (index < 0) {
       const raw = item.entry.name;
       // rpm writes "./path" (PayloadFilesHavePrefix); very old packages and SRPMs use bare names.
-      if (raw.startsWith('/')) throw new RpmFormatError(`payload: absolute archive path "${raw}" refused`);
+      if (raw.startsWith('/')) throw new RpmFormatError(`payload: absolute archive path ${printable(raw)} refused`);
       const name = raw.startsWith('./') ? raw.slice(1) : byPath.has(raw) ? raw : `/${raw}`;
       const found = byPath.get(name);
-      if (found === undefined) throw new RpmFormatError(`payload: archive entry "${item.entry.name}" is not in the header's file list`);
+      if (found === undefined) throw new RpmFormatError(`payload: archive entry ${printable(item.entry.name)} is not in the header's file list`);
       index = found;
     }
-    if (seen.has(index)) throw new RpmFormatError(`payload: duplicate archive entry for ${pkg.files[index].path}`);
+    if (seen.has(index)) throw new RpmFormatError(`payload: duplicate archive entry for ${printable(pkg.files[index].path)}`);
     seen.add(index);
     const file = pkg.files[index];
     if (item.entry.fileIndex < 0) checkEntryAgainstHeader(item, file);
@@ -245,10 +245,10 @@ function checkEntryAgainstHeader(item: CpioItem, file: RpmFile): void {
   const e = item.entry;
   const type = e.mode & 0o170000;
   if (type !== (file.mode & 0o170000)) {
-    throw new RpmFormatError(`payload: ${file.path}: archive file type differs from the header`);
+    throw new RpmFormatError(`payload: ${printable(file.path)}: archive file type differs from the header`);
   }
   // Hard link members other than the one carrying data have size 0 in the archive.
   if (type === 0o100000 && e.size !== file.size && !(e.nlink > 1 && e.size === 0)) {
-    throw new RpmFormatError(`payload: ${file.path}: archive size ${e.size} differs from header size ${file.size}`);
+    throw new RpmFormatError(`payload: ${printable(file.path)}: archive size ${e.size} differs from header size ${file.size}`);
   }
 }
