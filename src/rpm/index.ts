@@ -6,3 +6,6 @@ export * from './model.ts';
 export * from './cpio.ts';
 export * from './payload.ts';
 export * from './extract.ts';
+export * from './evr.ts';
+export * from './depmatch.ts';
+export * from './richdep.ts';
