@@ -6,8 +6,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
+  RichDepError,
   RpmFormatError,
+  compareEvr,
   describePackage,
+  formatRich,
+  parseEvr,
+  parseRichDep,
+  rpmvercmp,
   parseRpmHeaders,
   readPayload,
   safeComponents,
@@ -110,4 +116,41 @@ test(`fuzz: ${ITERATIONS} mutated packages never crash, hang or grow memory`, { 
   assert.ok(rejected > ITERATIONS / 10, 'mutations must actually break inputs');
   const top = [...reasons.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
   console.log(`fuzz: ${accepted} accepted, ${rejected} rejected; top reasons: ${top.map(([k, n]) => `${n}× ${k}`).join('; ')}`);
+});
+
+test('fuzz: dependency strings (rich deps, EVRs) from real packages, mutated', async () => {
+  const corpus: string[] = [
+    '(a and b)', '(a or (b if c else d))', '(foo >= 1.0 with foo < 2.0)', '(a unless b else c)', '(x without y)',
+    '((a or b) and (c if d))', 'libfoo.so.1()(64bit)', '1:2.3~rc1^git4-5.fc43',
+  ];
+  for (const f of fixturePackages()) {
+    const h = await parseRpmHeaders(readFileSync(f));
+    const p = describePackage(h.header, h.signature);
+    for (const list of Object.values(p.deps)) for (const d of list) corpus.push(d.name, d.version);
+  }
+  const alphabet = '()<>=! ,andorifelseunlesswithwithout~^:.-_+0123456789abcXYZ\t\u00e9\0';
+  const r = prng(SEED + 1);
+  const n = Math.max(1000, Math.floor(ITERATIONS / 2));
+  let rejected = 0;
+  for (let i = 0; i < n; i++) {
+    let s = corpus[randInt(r, corpus.length)];
+    for (let k = randInt(r, 4); k >= 0; k--) {
+      const p = randInt(r, s.length + 1);
+      const piece = r() < 0.5 ? alphabet[randInt(r, alphabet.length)] : corpus[randInt(r, corpus.length)].slice(0, 12);
+      s = r() < 0.7 ? s.slice(0, p) + piece + s.slice(p) : s.slice(0, p) + s.slice(p + 1 + randInt(r, 4));
+    }
+    try {
+      const ast = parseRichDep(s);
+      formatRich(ast);
+    } catch (e) {
+      if (!(e instanceof RichDepError)) assert.fail(`rich dep ${JSON.stringify(s)}: ${(e as Error).stack}`);
+      rejected++;
+    }
+    const other = corpus[randInt(r, corpus.length)];
+    parseEvr(s);
+    const c = rpmvercmp(s, other);
+    assert.equal(c, -rpmvercmp(other, s) || 0, `antisymmetric: ${JSON.stringify([s, other])}`);
+    compareEvr(s, other);
+  }
+  assert.ok(rejected > 0 && rejected < n);
 });
