@@ -257,7 +257,17 @@ export function headerSizeFromPreamble(pre: Uint8Array, what: string): number {
  * Parses and validates a header. `bytes` starts at the magic (or at `il` when `hasMagic` is false,
  * as rpmdb blobs are stored). Throws RpmFormatError describing the first problem found.
  */
-export function parseHeader(bytes: Uint8Array, what = 'header', hasMagic = true): ParsedHeader {
+export interface ParseHeaderOptions {
+  /** The bytes start at the 8-byte magic (package files) rather than at `il` (rpmdb blobs). */
+  hasMagic?: boolean;
+  /** The region tag this header must use when it has one (63 main header, 62 signature). */
+  regionTag?: number;
+  /** In package files rpm requires the region to cover the whole header. */
+  exactRegion?: boolean;
+}
+
+export function parseHeader(bytes: Uint8Array, what = 'header', opts: ParseHeaderOptions = {}): ParsedHeader {
+  const hasMagic = opts.hasMagic ?? true;
   let base = 0;
   if (hasMagic) {
     if (bytes.length < 16) throw new RpmFormatError(`${what}: truncated (${bytes.length} bytes)`);
@@ -291,12 +301,29 @@ export function parseHeader(bytes: Uint8Array, what = 'header', hasMagic = true)
 
   let regionTag = 0;
   let regionCount = il;
+  let regionEnd = 0;
   const first = entries[0];
-  if (REGION_TAGS.has(first.tag)) {
+  const expected = opts.regionTag;
+  if (expected !== undefined ? first.tag === expected || (expected === 63 && first.tag === 61) : REGION_TAGS.has(first.tag)) {
     regionTag = first.tag;
     regionCount = checkRegion(what, first, il, store);
+    regionEnd = first.offset + 16;
+    if (opts.exactRegion && (regionCount !== il || regionEnd !== store.length)) {
+      throw new RpmFormatError(`${what}: region covers ${regionCount} of ${il} entries (${regionEnd} of ${store.length} bytes)`);
+    }
   }
-  // v4 headers need not be sorted (rpm sorts on import); only v6 demands it, so order is not checked.
+  // rpm's hdrblobVerifyInfo: tags below HEADER_I18NTABLE are reserved, and each entry's data must
+  // start after the previous one's ends (v4 need not be sorted by tag: rpm sorts on import).
+  let dataEnd = 0;
+  for (let i = regionTag ? 1 : 0; i < il; i++) {
+    const e = entries[i];
+    if (e.tag < 100) throw new RpmFormatError(`${what}: entry ${i} has reserved tag ${e.tag}`);
+    if (e.offset < dataEnd) throw new RpmFormatError(`${what}: entry ${i} (tag ${e.tag}) overlaps the previous entry's data`);
+    dataEnd = e.offset + e.length;
+    if (regionTag && dataEnd > regionEnd - 16 && e.offset < regionEnd) {
+      throw new RpmFormatError(`${what}: entry ${i} (tag ${e.tag}) overlaps the region trailer`);
+    }
+  }
   return { header: new Header(entries, store, regionTag, regionCount), size: end };
 }
 
@@ -342,8 +369,8 @@ function checkRegion(what: string, e: HeaderEntry, il: number, store: Uint8Array
   const ttype = dv.getUint32(4);
   const toff = dv.getInt32(8);
   const tcount = dv.getUint32(12);
-  // rpm writes HEADERIMMUTABLE trailers for old HEADERIMAGE (61) regions as well.
-  if ((ttag !== e.tag && !(e.tag === 61 && ttag === 63)) || ttype !== TagType.BIN || tcount !== 16) {
+  // Some old packages carry HEADERIMAGE (61) in the signature region's trailer; rpm accepts that.
+  if ((ttag !== e.tag && !(e.tag === 62 && ttag === 61)) || ttype !== TagType.BIN || tcount !== 16) {
     throw new RpmFormatError(`${what}: region trailer does not match tag ${e.tag}`);
   }
   if (toff > 0 || toff % 16 !== 0) throw new RpmFormatError(`${what}: region trailer offset ${toff} invalid`);

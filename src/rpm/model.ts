@@ -365,6 +365,19 @@ export function readChangelog(h: Header): ChangelogEntry[] {
   return out;
 }
 
+/**
+ * Source or binary, as rpm decides after its retrofits (lib/package.c): SOURCERPM means binary,
+ * SOURCEPACKAGE means source; with neither, only a file list of bare names (DIRNAMES [""]) is source.
+ */
+export function isSourceHeader(h: Header): boolean {
+  if (h.has(Tag.SOURCERPM)) return false;
+  if (h.has(Tag.SOURCEPACKAGE)) return true;
+  const dirs = h.strings(Tag.DIRNAMES);
+  if (dirs.length > 0) return dirs.length === 1 && dirs[0] === '';
+  const old = h.strings(Tag.OLDFILENAMES);
+  return old.length > 0 && old.every((f) => !f.includes('/'));
+}
+
 /** Builds the package model from its main header (and signature header for sizes). */
 export function describePackage(h: Header, sig?: Header): RpmPackage {
   const name = h.string(Tag.NAME);
@@ -387,7 +400,7 @@ export function describePackage(h: Header, sig?: Header): RpmPackage {
     release,
     arch: h.string(Tag.ARCH) ?? '',
     os: h.string(Tag.OS) ?? '',
-    isSource: !h.has(Tag.SOURCERPM),
+    isSource: isSourceHeader(h),
     summary: h.string(Tag.SUMMARY) ?? '',
     description: h.string(Tag.DESCRIPTION) ?? '',
     license: h.string(Tag.LICENSE) ?? '',
@@ -397,7 +410,7 @@ export function describePackage(h: Header, sig?: Header): RpmPackage {
     packager: h.string(Tag.PACKAGER) ?? '',
     buildHost: h.string(Tag.BUILDHOST) ?? '',
     buildTime: h.number(Tag.BUILDTIME) ?? 0,
-    sourceRpm: h.string(Tag.SOURCERPM) ?? '',
+    sourceRpm: h.string(Tag.SOURCERPM) ?? (isSourceHeader(h) ? '' : '(none)'),
     installedSize: h.number(Tag.LONGSIZE) ?? h.number(Tag.SIZE) ?? 0,
     archiveSize,
     payloadFormat: h.string(Tag.PAYLOADFORMAT) ?? 'cpio',

@@ -71,11 +71,12 @@ export async function readRpmHeaders(src: ByteSource): Promise<RpmHeaders> {
   const sigOffset = LEAD_SIZE;
   const sigSize = headerSizeFromPreamble(await src.read(sigOffset, 16), 'signature header');
   const sigBytes = await src.read(sigOffset, sigSize);
-  const signature = parseHeader(sigBytes, 'signature header').header;
+  const signature = parseHeader(sigBytes, 'signature header', { regionTag: 62 }).header;
   const headerOffset = sigOffset + sigSize + pad8(sigSize);
   const hdrSize = headerSizeFromPreamble(await src.read(headerOffset, 16), 'header');
   const headerBytes = await src.read(headerOffset, hdrSize);
-  const header = parseHeader(headerBytes, 'header').header;
+  const header = parseHeader(headerBytes, 'header', { regionTag: 63, exactRegion: true }).header;
+  checkMergedSignatureTags(signature, header);
   return {
     lead,
     signature,
@@ -85,6 +86,30 @@ export async function readRpmHeaders(src: ByteSource): Promise<RpmHeaders> {
     payloadOffset: headerOffset + hdrSize,
     headerBytes,
   };
+}
+
+/** Signature tags rpm copies into the header on read, as [signature tag, header tag]. */
+const MERGED_SIG_TAGS: Array<[number, number]> = [
+  [1000, 257],
+  [1002, 259],
+  [1004, 261],
+  [1005, 262],
+  [1006, 263],
+  [267, 267],
+  [268, 268],
+  [269, 269],
+  [270, 270],
+  [271, 271],
+  [273, 273],
+  [278, 278],
+  [279, 279],
+];
+
+/** rpm refuses a header that already has a tag it would merge from the signature ("invalid signature tag"). */
+function checkMergedSignatureTags(sig: Header, h: Header): void {
+  for (const [s, t] of MERGED_SIG_TAGS) {
+    if (sig.has(s) && h.has(t)) throw new RpmFormatError(`header: carries signature tag ${t} that the signature header also has`);
+  }
 }
 
 export function parseRpmHeaders(bytes: Uint8Array): Promise<RpmHeaders> {

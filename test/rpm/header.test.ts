@@ -66,7 +66,8 @@ test('header values have their natural types', async () => {
 });
 
 test('parses a small header with every tag type and dribble override', () => {
-  // Store: INT64 at 0, INT32 at 8, INT16 at 12, CHAR at 14, strings after.
+  // Data in index order, as rpm requires: INT64 at 0, INT32 at 8, INT16 at 12, CHAR at 14, strings,
+  // BIN, then the dribble string.
   const store = new Uint8Array(64);
   const dv = new DataView(store.buffer);
   dv.setBigUint64(0, 5_000_000_000n);
@@ -77,23 +78,24 @@ test('parses a small header with every tag type and dribble override', () => {
   store.set(enc('a\0b\0'), 19);
   store.set(enc('x\0'), 23);
   store.set([1, 2, 3], 25);
+  store.set(enc('y\0'), 28);
   const h = parseHeader(
     rawHeader(
       [
-        { tag: 1000, type: TagType.STRING, offset: 15, count: 1 },
+        { tag: 5008, type: TagType.INT64, offset: 0, count: 1 },
         { tag: 1009, type: TagType.INT32, offset: 8, count: 1 },
         { tag: 1030, type: TagType.INT16, offset: 12, count: 1 },
-        { tag: 5008, type: TagType.INT64, offset: 0, count: 1 },
+        { tag: 1099, type: TagType.CHAR, offset: 14, count: 1 },
+        { tag: 1000, type: TagType.STRING, offset: 15, count: 1 },
         { tag: 1117, type: TagType.STRING_ARRAY, offset: 19, count: 2 },
         { tag: 1004, type: TagType.I18NSTRING, offset: 23, count: 1 },
-        { tag: 1099, type: TagType.CHAR, offset: 14, count: 1 },
         { tag: 1200, type: TagType.BIN, offset: 25, count: 3 },
-        { tag: 1000, type: TagType.STRING, offset: 23, count: 1 },
+        { tag: 1000, type: TagType.STRING, offset: 28, count: 1 },
       ],
       store,
     ),
   ).header;
-  assert.equal(h.get(1000), 'x', 'a later (dribble) entry replaces the earlier one');
+  assert.equal(h.get(1000), 'y', 'a later (dribble) entry replaces the earlier one');
   assert.deepEqual(h.get(1009), [42]);
   assert.deepEqual(h.get(1030), [0o755]);
   assert.deepEqual(h.get(5008), [5_000_000_000]);
@@ -120,6 +122,18 @@ test('hostile headers are rejected with a clear error', () => {
     ['string count', rawHeader([{ tag: 1000, type: 6, offset: 0, count: 2 }], store), /string with count/],
     ['unterminated', rawHeader([{ tag: 1000, type: 8, offset: 0, count: 1 }], enc('abcd')), /unterminated/],
     ['region trailer', rawHeader([{ tag: 63, type: 7, offset: 0, count: 16 }], new Uint8Array(16)), /region/],
+    ['reserved tag', rawHeader([{ tag: 50, type: 6, offset: 0, count: 1 }], store), /reserved tag 50/],
+    [
+      'overlap',
+      rawHeader(
+        [
+          { tag: 1000, type: 6, offset: 0, count: 1 },
+          { tag: 1001, type: 6, offset: 2, count: 1 },
+        ],
+        store,
+      ),
+      /overlaps the previous/,
+    ],
   ];
   for (const [name, bytes, re] of cases) {
     assert.throws(() => parseHeader(bytes), (e: Error) => e instanceof RpmFormatError && re.test(e.message), name);
