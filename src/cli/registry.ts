@@ -2,5 +2,6 @@
 import type { Command } from './command.ts';
 import { extractCommand } from './extract.ts';
 import { rpmCommands } from './rpm.ts';
+import { verifyCommand } from './verify.ts';
 
-export const commands: Command[] = [...rpmCommands, extractCommand];
+export const commands: Command[] = [...rpmCommands, verifyCommand, extractCommand];

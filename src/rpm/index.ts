@@ -9,3 +9,4 @@ export * from './extract.ts';
 export * from './evr.ts';
 export * from './depmatch.ts';
 export * from './richdep.ts';
+export * from './verify.ts';

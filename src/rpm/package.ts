@@ -116,19 +116,26 @@ export function parseRpmHeaders(bytes: Uint8Array): Promise<RpmHeaders> {
   return readRpmHeaders(bytesSource(bytes));
 }
 
-/** Reads the headers of a package file without touching its payload. */
+/** Bytes read up front: enough for the headers of nearly every package, in one system call. */
+const FIRST_READ = 256 * 1024;
+
+/** Reads the headers of a package file without touching its payload (beyond the first read). */
 export async function readRpmFileHeaders(path: string): Promise<RpmHeaders & { fileSize: number }> {
   const fh = await open(path, 'r');
   try {
     const { size } = await fh.stat();
+    const head = new Uint8Array(Math.min(size, FIRST_READ));
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const first = head.subarray(0, bytesRead);
     const src: ByteSource = {
       async read(offset, length) {
+        if (offset + length <= first.length) return first.subarray(offset, offset + length);
         const buf = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
         let got = 0;
         while (got < buf.length) {
-          const { bytesRead } = await fh.read(buf, got, buf.length - got, offset + got);
-          if (bytesRead === 0) break;
-          got += bytesRead;
+          const r = await fh.read(buf, got, buf.length - got, offset + got);
+          if (r.bytesRead === 0) break;
+          got += r.bytesRead;
         }
         return buf.subarray(0, got);
       },
