@@ -36,7 +36,8 @@ export function extractGlobals(args: string[]): Globals {
     else if (a === '-q' || a === '--quiet') g.quiet = true;
     else if (a === '-v' || a === '--verbose') g.verbose = true;
     else if (a === '-h' || a === '--help') g.help = true;
-    else if (a === '--version') g.version = true;
+    // Before the command word --version asks for strata's; after it, it is the command's own option.
+    else if (a === '--version' && g.rest.length === 0) g.version = true;
     else g.rest.push(a);
     if (fmt !== undefined) {
       if (fmt !== 'table' && fmt !== 'json') throw new UsageError(`-o: unknown output format "${fmt}" (table, json)`);

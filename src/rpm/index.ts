@@ -10,3 +10,4 @@ export * from './evr.ts';
 export * from './depmatch.ts';
 export * from './richdep.ts';
 export * from './verify.ts';
+export * from './write/index.ts';

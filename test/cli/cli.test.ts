@@ -94,3 +94,9 @@ test('rpm extract writes the tree, refuses a non-empty destination, and leaves n
   assert.equal(notDir.code, 1);
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('docs/commands.md matches the commands\' help (run npm run docs after changing a command)', async () => {
+  const { commandReference } = await import('../../src/cli/reference.ts');
+  const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'commands.md'), 'utf8');
+  assert.equal(doc, commandReference());
+});
