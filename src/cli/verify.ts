@@ -1,17 +1,9 @@
 // `strata rpm verify`: check package digests and signatures like `rpmkeys -Kv`, refusing unsigned or
 // unverifiable packages unless told otherwise.
 
-import {
-  type Keyring,
-  PgpError,
-  type VerifyResult,
-  formatRpmkeysLine,
-  formatRpmkeysReport,
-  readKeyring,
-  verifyPackage,
-} from '../rpm/index.ts';
+import { type VerifyResult, formatRpmkeysLine, formatRpmkeysReport, verifyPackage } from '../rpm/index.ts';
 import type { Command } from './command.ts';
-import { CliError } from './errors.ts';
+import { loadKeyring } from './keys.ts';
 
 /** Packages verified at once: hashing is synchronous, so this mostly overlaps file I/O. */
 const CONCURRENCY = 4;
@@ -41,21 +33,7 @@ export const verifyCommand: Command = {
   minArgs: 1,
   async run({ out }, values, files) {
     const keyFiles = (values.key as string[] | undefined) ?? [];
-    let keyring: Keyring;
-    try {
-      keyring = await readKeyring(keyFiles);
-    } catch (e) {
-      if (e instanceof PgpError) throw new CliError(`--key ${e.message}`);
-      const err = e as NodeJS.ErrnoException;
-      if (err.code && err.path) throw new CliError(`--key ${err.path}: ${err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')}`);
-      throw e;
-    }
-    for (const c of keyring.certs) {
-      if (!c.valid) out.info(`warning: ${c.source}: key ${c.primary.keyId} has no valid self-signature and is ignored`);
-      for (const s of c.subkeys) {
-        if (!s.state.usable) out.debug(`${c.source}: subkey ${s.key.keyId} not used for signatures: ${s.state.problem}`);
-      }
-    }
+    const keyring = await loadKeyring(keyFiles, out);
     const opts = {
       noSignature: Boolean(values.nosignature),
       noDigest: Boolean(values.nodigest),
