@@ -1,7 +1,7 @@
 // `strata pack` (also `strata rpm pack`): build a binary RPM from pack.toml or from flags + a directory.
 
 import { readFile, stat } from 'node:fs/promises';
-import { PgpError } from '../rpm/openpgp.ts';
+import { PgpError } from '../rpm/openpgp/index.ts';
 import type { DepKind } from '../rpm/model.ts';
 import { PackInputError, type PackSpec, packRpm } from '../rpm/write/pack.ts';
 import { type PackToml, loadPackToml } from '../rpm/write/pack-toml.ts';

@@ -1,12 +1,10 @@
 // `strata rpm verify`: check package digests and signatures like `rpmkeys -Kv`, refusing unsigned or
 // unverifiable packages unless told otherwise.
 
-import { type VerifyResult, formatRpmkeysLine, formatRpmkeysReport, verifyPackage } from '../rpm/index.ts';
+import { type VerifyResult, formatRpmkeysLine, formatRpmkeysReport, verifyPackages } from '../rpm/index.ts';
+import { CliError } from './errors.ts';
 import type { Command } from './command.ts';
 import { loadKeyring } from './keys.ts';
-
-/** Packages verified at once: hashing is synchronous, so this mostly overlaps file I/O. */
-const CONCURRENCY = 4;
 
 export const verifyCommand: Command = {
   name: 'rpm verify',
@@ -18,6 +16,7 @@ export const verifyCommand: Command = {
     ['--nodigest', 'do not check digests'],
     ['--allow-unsigned', 'check signatures that are present but do not require one (plain rpmkeys -K)'],
     ['--brief', 'one line per package, like rpmkeys -K'],
+    ['-j, --jobs N', 'worker threads for large batches (default: all cores)'],
   ],
   examples: [
     'strata rpm verify --key RPM-GPG-KEY-fedora hello-2.0-1.x86_64.rpm',
@@ -29,6 +28,7 @@ export const verifyCommand: Command = {
     nodigest: { type: 'boolean' },
     'allow-unsigned': { type: 'boolean' },
     brief: { type: 'boolean' },
+    jobs: { type: 'string', short: 'j' },
   },
   minArgs: 1,
   async run({ out }, values, files) {
@@ -42,7 +42,6 @@ export const verifyCommand: Command = {
 
     const results: VerifyResult[] = new Array(files.length);
     const progress = out.progress('verifying', files.length);
-    let next = 0;
     let printed = 0;
     const json = out.format === 'json';
     // Results print in argument order as soon as every earlier one is known.
@@ -54,18 +53,16 @@ export const verifyCommand: Command = {
         else out.line(formatRpmkeysReport(r).trimEnd());
       }
     };
-    const worker = async (): Promise<void> => {
-      while (next < files.length) {
-        const i = next++;
-        results[i] = await verifyPackage(files[i], keyring, opts);
-        progress.tick();
-        if (!json) {
-          progress.done();
-          flush();
-        }
+    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+    if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new CliError('--jobs: expected a whole number >= 1', 2);
+    await verifyPackages(files, keyring, { ...opts, jobs, keyFiles }, (i, r) => {
+      results[i] = r;
+      progress.tick();
+      if (!json) {
+        progress.done();
+        flush();
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, files.length) }, worker));
+    });
     progress.done();
     if (json) out.json(results.length === 1 ? results[0] : results);
 

@@ -11,3 +11,4 @@ export * from './depmatch.ts';
 export * from './richdep.ts';
 export * from './verify.ts';
 export * from './write/index.ts';
+export * from './verify-pool.ts';

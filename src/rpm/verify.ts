@@ -26,7 +26,7 @@ import {
   parseSignaturePacket,
   pubkeyAlgoName,
   finishSignatureDigest,
-} from './openpgp.ts';
+} from './openpgp/index.ts';
 
 export type CheckStatus = 'OK' | 'BAD' | 'NOKEY' | 'NOTTRUSTED' | 'NOTFOUND' | 'UNSUPPORTED';
 
@@ -561,4 +561,4 @@ export {
   type PgpCert,
   type PgpKey,
   type SignOptions,
-} from './openpgp.ts';
+} from './openpgp/index.ts';

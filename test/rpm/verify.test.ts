@@ -24,7 +24,7 @@ import {
   signatureTagFor,
   verifyPackage,
 } from '../../src/rpm/index.ts';
-import { ecCurves, readPackets } from '../../src/rpm/openpgp.ts';
+import { ecCurves, readPackets } from '../../src/rpm/openpgp/index.ts';
 import { strata } from '../support/cli.ts';
 import { FIXTURES, fixturePackages, workDir } from '../support/fixtures.ts';
 import { hasTool, needTools } from '../support/tools.ts';

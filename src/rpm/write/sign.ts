@@ -13,7 +13,7 @@ import { copyFile, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type Header, RpmFormatError } from '../header.ts';
-import { PgpError, PubkeyAlgo, parseSignaturePacket, signDetached } from '../openpgp.ts';
+import { PgpError, PubkeyAlgo, parseSignaturePacket, signDetached } from '../openpgp/index.ts';
 import { readRpmFileHeaders } from '../package.ts';
 import { SigTag, Tag } from '../tags.ts';
 import { LEAD_SIZE } from './container.ts';
