@@ -154,3 +154,37 @@ test('fuzz: dependency strings (rich deps, EVRs) from real packages, mutated', a
   }
   assert.ok(rejected > 0 && rejected < n);
 });
+
+test('fuzz: verifyPackage (digests + OpenPGP parsing) on mutated signed packages never throws', async () => {
+  const { verifyPackage, readKeyring } = await import('../../src/rpm/index.ts');
+  const { writeFileSync, mkdirSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { workDir, FIXTURES } = await import('../support/fixtures.ts');
+  const keys = await readKeyring(
+    ['rpm.org-rsa-2048-test.pub', 'rpm.org-ed25519-test.pub', 'rpm.org-v6-ed25519-test.asc'].map((k) => join(FIXTURES, 'rpm', 'keys', k)),
+  );
+  const signed = fixturePackages().filter((f) => /signed|v3sig|eddsa|rsa-0|v6-multiple/.test(f));
+  const seeds = signed.map((f) => readFileSync(f));
+  const dir = workDir('fuzz-verify');
+  mkdirSync(dir, { recursive: true });
+  const r = prng(SEED + 2);
+  const n = Math.max(500, Math.floor(ITERATIONS / 10));
+  let failed = 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      const which = randInt(r, seeds.length);
+      const h = await parseRpmHeaders(seeds[which]);
+      // Aim at the signature header, where the OpenPGP packets live.
+      const input = mutate(seeds[which], r, h.headerOffset);
+      const file = join(dir, `m${i % 8}.rpm`);
+      writeFileSync(file, input);
+      const res = await verifyPackage(file, keys);
+      assert.ok(res.ok || res.error || res.checks.some((c) => c.status !== 'OK'), `iteration ${i}: not ok without a reason`);
+      if (!res.ok) failed++;
+      if (res.error) assert.ok(!res.error.includes('\n'), `one-line error: ${res.error}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(failed > n / 10);
+});

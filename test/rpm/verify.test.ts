@@ -714,3 +714,13 @@ describe('strata rpm verify', () => {
     assert.equal(r.code, 1, 'the corrupted fixture fails');
   });
 });
+
+test('verifyPackages on worker threads gives the same results as one by one', async () => {
+  const { verifyPackages } = await import('../../src/rpm/index.ts');
+  const { fixturePackages } = await import('../support/fixtures.ts');
+  const files = fixturePackages();
+  const pooled = await verifyPackages(files, undefined, { noSignature: true, jobs: 2 });
+  const serial = await verifyPackages(files, undefined, { noSignature: true, jobs: 1 });
+  assert.deepEqual(pooled, serial);
+  assert.ok(pooled.some((r) => !r.ok) && pooled.some((r) => r.ok));
+});
