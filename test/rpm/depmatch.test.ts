@@ -14,6 +14,7 @@ import {
   rangesOverlap,
   senseToString,
 } from '../../src/rpm/depmatch.ts';
+import { prng } from '../support/prng.ts';
 
 type Tuple = [string] | [string, string, string];
 
@@ -120,16 +121,6 @@ test('parseSense / senseToString', () => {
 // providing p<i> and one requiring p<i> for every random pair, install the provider into a
 // scratch rpmdb, and let `rpm -U --test` (rpmdbProvides -> rpmdsCompare) list unmet requires.
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPS = ['=', '<', '>', '<=', '>='];
 const EPOCHS = ['', '', '', '0:', '1:', '2:', '01:'];

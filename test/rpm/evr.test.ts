@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareEvr, formatEvr, parseEvr, rpmvercmp, splitEvr } from '../../src/rpm/evr.ts';
+import { prng } from '../support/prng.ts';
 
 const fixture = join(import.meta.dirname, '../../../shared/fixtures/rpm/vercmp.tsv');
 const hasRpm = spawnSync('rpm', ['--version']).status === 0;
@@ -85,17 +86,6 @@ test('compareEvr follows rpmverCmp', () => {
   assert.equal(compareEvr({ epoch: undefined, version: '1', release: undefined }, '0:1'), 0);
 });
 
-/** mulberry32: small seeded PRNG so the random corpus is the same on every run. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(rnd: () => number, xs: readonly T[]): T {
   return xs[Math.floor(rnd() * xs.length)];

@@ -19,6 +19,7 @@ import {
   richLeaves,
   richProviders,
 } from '../../src/rpm/richdep.ts';
+import { prng } from '../support/prng.ts';
 
 const canon = (s: string, tag?: RichTag): string => formatRich(parseRichDep(s, tag ? { tag } : {}));
 
@@ -281,16 +282,6 @@ test('libsolv cplxdeps rule sets agree with evaluateRich', () => {
 
 // ---- differential checks against rpm itself (rpmspec for parsing, rpm -U --test for meaning) ----
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pickFrom = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 const RICH_OPS = ['and', 'or', 'if', 'unless', 'else', 'with', 'without'];

@@ -4,26 +4,15 @@
 // ends with a newc "TRAILER!!!" entry (nlink 1) padded to 4. Bytes go to an async sink; only a small
 // coalescing buffer is held, file contents pass straight through.
 
+import type { CpioEntry } from '../cpio.ts';
+
 export const CPIO_NEWC_MAGIC = '070701';
 export const CPIO_STRIPPED_MAGIC = '07070X';
 /** newc size fields are 8 hex digits; rpm refuses st_size >= UINT32_MAX (lib/cpio.c). */
 export const CPIO_FILESIZE_MAX = 0xffffffff;
 
-export interface CpioHeader {
-  /** Stored name, "./usr/bin/hello" by rpm's PayloadFilesHavePrefix convention. */
-  name: string;
-  ino: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  nlink: number;
-  mtime: number;
-  size: number;
-  devMajor: number;
-  devMinor: number;
-  rdevMajor: number;
-  rdevMinor: number;
-}
+/** The fields of a newc header (the reader's CpioEntry without the stripped-format index). */
+export type CpioHeader = Omit<CpioEntry, 'fileIndex'>;
 
 export type ByteSink = (chunk: Uint8Array) => Promise<void>;
 
