@@ -84,11 +84,6 @@ export class ChunkReader {
   async skip(n: number): Promise<void> {
     for await (const _ of this.take(n));
   }
-
-  /** True when no bytes remain. */
-  async atEnd(): Promise<boolean> {
-    return !(await this.fill());
-  }
 }
 
 function hex(field: Uint8Array, what: string): number {

@@ -191,13 +191,12 @@ export function formatDependency(d: Dependency): string {
   return `${d.name} ${op} ${d.version}`;
 }
 
-function sameLength(h: Header, what: string, lists: Array<{ tag: number; len: number }>, n: number): void {
+function sameLength(what: string, lists: Array<{ tag: number; len: number }>, n: number): void {
   for (const { tag, len } of lists) {
     if (len !== 0 && len !== n) {
       throw new RpmFormatError(`header: ${what} tag ${tag} has ${len} entries, expected ${n}`);
     }
   }
-  void h;
 }
 
 export function readDependencies(h: Header, kind: DepKind): Dependency[] {
@@ -206,7 +205,7 @@ export function readDependencies(h: Header, kind: DepKind): Dependency[] {
   if (names.length === 0) return [];
   const flags = h.numbers(ft);
   const versions = h.strings(vt);
-  sameLength(h, kind, [{ tag: ft, len: flags.length }, { tag: vt, len: versions.length }], names.length);
+  sameLength(kind, [{ tag: ft, len: flags.length }, { tag: vt, len: versions.length }], names.length);
   return names.map((name, i) => ({ name, flags: flags[i] ?? 0, version: versions[i] ?? '' }));
 }
 
@@ -245,7 +244,6 @@ export function readFiles(h: Header): RpmFile[] {
   const colors = h.numbers(Tag.FILECOLORS);
   const caps = h.strings(Tag.FILECAPS);
   sameLength(
-    h,
     'file',
     [
       { tag: Tag.FILESIZES, len: sizes.length },
@@ -331,7 +329,6 @@ export function readTriggers(h: Header): Trigger[] {
   const scripts = h.strings(Tag.TRIGGERSCRIPTS);
   const progs = h.strings(Tag.TRIGGERSCRIPTPROG);
   sameLength(
-    h,
     'trigger',
     [
       { tag: Tag.TRIGGERFLAGS, len: flags.length },

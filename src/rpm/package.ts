@@ -1,7 +1,7 @@
 // Package container: Lead (96 B) | Signature header | pad to 8 | Header | Payload (format_v4.md).
 // Only the headers are read here; the payload is streamed separately (payload.ts).
 
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Header, RpmFormatError, headerSizeFromPreamble, parseHeader } from './header.ts';
 
 export const LEAD_SIZE = 96;
@@ -116,33 +116,46 @@ export function parseRpmHeaders(bytes: Uint8Array): Promise<RpmHeaders> {
   return readRpmHeaders(bytesSource(bytes));
 }
 
-/** Bytes read up front: enough for the headers of nearly every package, in one system call. */
-const FIRST_READ = 256 * 1024;
+/** Bytes read up front: the headers of nearly every package (and all of a small one) in one call. */
+export const FIRST_READ = 1 << 20;
+
+/** Reads until `buf` is full or the file ends; returns the byte count. */
+export function readFullySync(fd: number, buf: Uint8Array, pos: number): number {
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, pos + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+/**
+ * A ByteSource over an open file whose first `head` bytes are read once. Reads are synchronous: one
+ * bounded read costs microseconds, where a thread-pool round trip per call would dominate reading
+ * many small packages.
+ */
+export function fileSource(fd: number, size: number, head = FIRST_READ): { source: ByteSource; first: Uint8Array } {
+  const buf = Buffer.allocUnsafe(Math.min(size, head));
+  const first = buf.subarray(0, readFullySync(fd, buf, 0));
+  const source: ByteSource = {
+    async read(offset, length) {
+      if (offset + length <= first.length) return first.subarray(offset, offset + length);
+      const b = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+      return b.subarray(0, readFullySync(fd, b, offset));
+    },
+  };
+  return { source, first };
+}
 
 /** Reads the headers of a package file without touching its payload (beyond the first read). */
 export async function readRpmFileHeaders(path: string): Promise<RpmHeaders & { fileSize: number }> {
-  const fh = await open(path, 'r');
+  const fd = openSync(path, 'r');
   try {
-    const { size } = await fh.stat();
-    const head = new Uint8Array(Math.min(size, FIRST_READ));
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const first = head.subarray(0, bytesRead);
-    const src: ByteSource = {
-      async read(offset, length) {
-        if (offset + length <= first.length) return first.subarray(offset, offset + length);
-        const buf = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-        let got = 0;
-        while (got < buf.length) {
-          const r = await fh.read(buf, got, buf.length - got, offset + got);
-          if (r.bytesRead === 0) break;
-          got += r.bytesRead;
-        }
-        return buf.subarray(0, got);
-      },
-    };
-    const h = await readRpmHeaders(src);
+    const size = fstatSync(fd).size;
+    const h = await readRpmHeaders(fileSource(fd, size, 256 * 1024).source);
     return { ...h, fileSize: size };
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }

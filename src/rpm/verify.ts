@@ -12,10 +12,10 @@
 // and NOTFOUND checks are shown only when the verification level requires what they would have covered.
 // `requireSignature` is rpm's `%_pkgverify_level all`; without it the level is `digest` (rpm's default).
 
-import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read } from 'node:fs';
 import { createHash, hash, type Hash } from 'node:crypto';
 import { type Header, RpmFormatError, TagType, type TagTypeId } from './header.ts';
-import { type ByteSource, readRpmHeaders } from './package.ts';
+import { fileSource, readRpmHeaders } from './package.ts';
 import {
   type Keyring,
   type PgpSignature,
@@ -240,23 +240,10 @@ function collectItems(sigh: Header, hdr: Header, vsflags: number): Item[] {
 // ---------------------------------------------------------------------------------------------
 // Reading and hashing
 
-const FIRST_READ = 1 << 20;
 const CHUNK = 1 << 20;
 
-// The head of the file (lead, headers, and the whole payload of small packages) is read synchronously:
-// one bounded read costs a few microseconds, where a thread-pool round trip per open/stat/read/close
-// would dominate verifying many small packages. Large payloads stream asynchronously, read-ahead
-// overlapping the hashing.
-function readAtSync(fd: number, buf: Uint8Array, pos: number): number {
-  let got = 0;
-  while (got < buf.length) {
-    const n = readSync(fd, buf, got, buf.length - got, pos + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
-}
-
+// The head of the file (lead, headers, and the whole payload of small packages) is read synchronously
+// (package.ts fileSource); large payloads stream asynchronously, read-ahead overlapping the hashing.
 function readAt(fd: number, buf: Uint8Array, pos: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let got = 0;
@@ -314,16 +301,8 @@ export async function verifyPackage(path: string, keyring?: Keyring, opts: Verif
 async function verifyOpen(path: string, fd: number, keyring: Keyring | undefined, opts: VerifyOptions): Promise<VerifyResult> {
   const size = fstatSync(fd).size;
   // One read usually brings lead, headers and (for small packages) the whole payload.
-  const first = Buffer.allocUnsafe(Math.min(size, FIRST_READ));
-  const firstLen = readAtSync(fd, first, 0);
-  const src: ByteSource = {
-    async read(offset, length) {
-      if (offset + length <= firstLen) return first.subarray(offset, offset + length);
-      const b = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      const n = readAtSync(fd, b, offset);
-      return b.subarray(0, n);
-    },
-  };
+  const { source: src, first } = fileSource(fd, size);
+  const firstLen = first.length;
   const h = await readRpmHeaders(src);
 
   let vsflags = 0;

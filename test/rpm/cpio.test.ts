@@ -2,32 +2,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { RpmFormatError, decompress, readCpio, sniffCompressor, type Compressor } from '../../src/rpm/index.ts';
+import { newcArchive } from '../support/newc.ts';
 import { needTools } from '../support/tools.ts';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 
-/** Test-side newc writer (independent of the package writer, so the reader is checked on its own). */
-function newc(entries: Array<{ name: string; mode: number; data?: Uint8Array; nlink?: number }>, trailer = true): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let off = 0;
-  const push = (b: Uint8Array): void => {
-    parts.push(b);
-    off += b.length;
-  };
-  const pad = (): void => push(new Uint8Array((4 - (off % 4)) % 4));
-  const all = trailer ? [...entries, { name: 'TRAILER!!!', mode: 0, nlink: 1 }] : entries;
-  all.forEach((e, i) => {
-    const data = 'data' in e && e.data ? e.data : new Uint8Array(0);
-    const fields = [i + 1, e.mode, 0, 0, e.nlink ?? 1, 0, data.length, 0, 0, 0, 0, e.name.length + 1, 0];
-    push(enc(`070701${fields.map(hex8).join('')}`));
-    push(enc(`${e.name}\0`));
-    pad();
-    push(data);
-    pad();
-  });
-  return Buffer.concat(parts);
-}
+const newc = newcArchive;
 
 async function* chunked(b: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);

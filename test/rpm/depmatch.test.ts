@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import {
   senseToString,
 } from '../../src/rpm/depmatch.ts';
 import { prng } from '../support/prng.ts';
+import { hasRpmbuild, noarchSpec, run } from '../support/rpmspec.ts';
 
 type Tuple = [string] | [string, string, string];
 
@@ -138,29 +139,8 @@ function specLine(tag: string, d: Dep): string {
   return d.flags ? `${tag}: ${d.name} ${senseToString(d.flags)} ${d.version}` : `${tag}: ${d.name}`;
 }
 
-function spec(name: string, lines: string[]): string {
-  return [
-    `Name: ${name}`,
-    'Version: 1',
-    'Release: 1',
-    'Summary: strata depmatch differential',
-    'License: MIT',
-    'BuildArch: noarch',
-    'AutoReqProv: no',
-    ...lines,
-    '%description',
-    'test',
-    '%files',
-    '',
-  ].join('\n');
-}
 
-function run(cmd: string, args: string[]): { status: number | null; out: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
 
-const hasRpmbuild = spawnSync('rpmbuild', ['--version']).status === 0 && spawnSync('rpm', ['--version']).status === 0;
 
 test('differential against rpm: 2,000 random provide/require pairs', { skip: hasRpmbuild ? false : 'rpm/rpmbuild are not installed' }, () => {
   const rnd = prng(0xd3b);
@@ -168,8 +148,8 @@ test('differential against rpm: 2,000 random provide/require pairs', { skip: has
   for (let i = 0; i < 2000; i++) pairs.push([randomDep(rnd, `p${i}`), randomDep(rnd, `p${i}`)]);
   const dir = mkdtempSync(join(tmpdir(), 'strata-depmatch-'));
   try {
-    writeFileSync(join(dir, 'prov.spec'), spec('prov', pairs.map(([p]) => specLine('Provides', p))));
-    writeFileSync(join(dir, 'req.spec'), spec('req', pairs.map(([, r]) => specLine('Requires', r))));
+    writeFileSync(join(dir, 'prov.spec'), noarchSpec('prov', 'strata depmatch differential', pairs.map(([p]) => specLine('Provides', p))));
+    writeFileSync(join(dir, 'req.spec'), noarchSpec('req', 'strata depmatch differential', pairs.map(([, r]) => specLine('Requires', r))));
     mkdirSync(join(dir, 'db'));
     const defs = ['--define', `_topdir ${dir}/top`, '--define', `_rpmdir ${dir}/out`, '--quiet'];
     for (const s of ['prov', 'req']) {

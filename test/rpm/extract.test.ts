@@ -9,6 +9,7 @@ import { RpmFormatError, Tag, extractPackage } from '../../src/rpm/index.ts';
 import { HeaderBuilder } from '../../src/rpm/write/header-writer.ts';
 import { buildLead } from '../../src/rpm/write/container.ts';
 import { workDir } from '../support/fixtures.ts';
+import { newcArchive } from '../support/newc.ts';
 
 interface Entry {
   /** Path in the header's file list. */
@@ -21,25 +22,9 @@ interface Entry {
 }
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 
 function archive(entries: Entry[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let off = 0;
-  const push = (b: Uint8Array): void => {
-    parts.push(b);
-    off += b.length;
-  };
-  const pad = (): void => push(new Uint8Array((4 - (off % 4)) % 4));
-  const all = [...entries.map((e) => ({ name: e.archiveName ?? `.${e.path}`, mode: e.mode, data: enc(e.linkTo ?? e.data ?? '') })), { name: 'TRAILER!!!', mode: 0, data: new Uint8Array(0) }];
-  all.forEach((e, i) => {
-    push(enc(`070701${[i + 1, e.mode, 0, 0, 1, 0, e.data.length, 0, 0, 0, 0, e.name.length + 1, 0].map(hex8).join('')}`));
-    push(enc(`${e.name}\0`));
-    pad();
-    push(e.data);
-    pad();
-  });
-  return Buffer.concat(parts);
+  return newcArchive(entries.map((e) => ({ name: e.archiveName ?? `.${e.path}`, mode: e.mode, data: enc(e.linkTo ?? e.data ?? '') })));
 }
 
 /** A minimal but well-formed binary package with an uncompressed payload (no digests to forge). */

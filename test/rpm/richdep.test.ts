@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import {
   richProviders,
 } from '../../src/rpm/richdep.ts';
 import { prng } from '../support/prng.ts';
+import { hasRpmbuild, noarchSpec, run } from '../support/rpmspec.ts';
 
 const canon = (s: string, tag?: RichTag): string => formatRich(parseRichDep(s, tag ? { tag } : {}));
 
@@ -332,30 +333,9 @@ function joinTokens(rnd: () => number, tokens: string[]): string {
   return s.trim();
 }
 
-function run(cmd: string, args: string[]): { status: number | null; out: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
 
-const hasRpmbuild = spawnSync('rpmbuild', ['--version']).status === 0 && spawnSync('rpm', ['--version']).status === 0;
 const skipRpm = hasRpmbuild ? false : 'rpm/rpmbuild are not installed';
 
-function spec(name: string, lines: string[]): string {
-  return [
-    `Name: ${name}`,
-    'Version: 1',
-    'Release: 1',
-    'Summary: strata richdep differential',
-    'License: MIT',
-    'BuildArch: noarch',
-    'AutoReqProv: no',
-    ...lines,
-    '%description',
-    'test',
-    '%files',
-    '',
-  ].join('\n');
-}
 
 const SPEC_TAG = { requires: 'Requires', conflicts: 'Conflicts' } as const;
 
@@ -363,7 +343,7 @@ const execFileP = promisify(execFile);
 
 /** What rpmspec says about `Tag: dep` lines: the canonical texts, or rpm's first error reason. */
 async function rpmspecVerdicts(file: string, tag: 'requires' | 'conflicts', deps: string[]): Promise<string[]> {
-  writeFileSync(file, spec('t', deps.map((d) => `${SPEC_TAG[tag]}: ${d}`)));
+  writeFileSync(file, noarchSpec('t', 'strata richdep differential', deps.map((d) => `${SPEC_TAG[tag]}: ${d}`)));
   try {
     const { stdout } = await execFileP('rpmspec', ['-q', `--${tag}`, file], { maxBuffer: 64 * 1024 * 1024 });
     return stdout.split('\n').filter((l) => l !== '' && !l.startsWith('rpmlib('));
@@ -471,8 +451,8 @@ test('differential against rpm -U --test: rich Requires/Conflicts over three pro
   try {
     const defs = ['--define', `_topdir ${dir}/top`, '--define', `_rpmdir ${dir}/out`, '--quiet'];
     const provLine = (d: Dep) => (d.flags ? `Provides: ${d.name} = ${d.version}` : `Provides: ${d.name}`);
-    for (const p of PKGS) writeFileSync(join(dir, `${p}.spec`), spec(p, provides.get(p)!.map(provLine)));
-    writeFileSync(join(dir, 'req.spec'), spec('req', exprs.map((e) => `${SPEC_TAG[e.tag]}: ${e.text}`)));
+    for (const p of PKGS) writeFileSync(join(dir, `${p}.spec`), noarchSpec(p, 'strata richdep differential', provides.get(p)!.map(provLine)));
+    writeFileSync(join(dir, 'req.spec'), noarchSpec('req', 'strata richdep differential', exprs.map((e) => `${SPEC_TAG[e.tag]}: ${e.text}`)));
     for (const s of [...PKGS, 'req']) {
       const b = run('rpmbuild', ['-bb', ...defs, join(dir, `${s}.spec`)]);
       assert.equal(b.status, 0, b.out);
