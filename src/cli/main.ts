@@ -117,6 +117,19 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
+/**
+ * Errors the domains throw for bad input (their messages are one line naming file, field and
+ * reason). Matched by name so the entry point does not load every domain to recognise them.
+ */
+const DOMAIN_ERRORS = new Set([
+  'RepoFormatError',
+  'RepoSignatureError',
+  'RepoFetchError',
+  'KeystoreError',
+  'PgpError',
+  'PackInputError',
+]);
+
 /** One line on stderr; exit 2 for usage errors, 1 otherwise. Stack traces only with -v. */
 export function reportError(e: unknown, verbose: boolean): number {
   const err = e as NodeJS.ErrnoException;
@@ -128,7 +141,7 @@ export function reportError(e: unknown, verbose: boolean): number {
     stderr.write(`strata: ${e.message}\n`);
     return e.exitCode;
   }
-  if (e instanceof RpmFormatError) {
+  if (e instanceof RpmFormatError || (e instanceof Error && DOMAIN_ERRORS.has(e.name))) {
     stderr.write(`strata: ${e.message}\n`);
     return 1;
   }
@@ -143,10 +156,13 @@ export function reportError(e: unknown, verbose: boolean): number {
   return 1;
 }
 
-if (import.meta.main) {
+/** Runs the CLI on this process's arguments and exits with its status (bin/strata.js calls this). */
+export async function runCli(): Promise<never> {
   stdout.on('error', (e: NodeJS.ErrnoException) => {
     // `strata … | head` closes the pipe early; that is not an error worth a trace.
     if (e.code === 'EPIPE') exit(0);
   });
   exit(await main(argv.slice(2)));
 }
+
+if (import.meta.main) await runCli();

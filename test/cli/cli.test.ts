@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -107,4 +108,14 @@ test('docs/commands.md matches the commands\' help (run npm run docs after chang
   const { commandReference } = await import('../../src/cli/reference.ts');
   const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'commands.md'), 'utf8');
   assert.equal(doc, commandReference());
+});
+
+test('bin/strata.js runs commands under Node 24 itself (not only when re-executing from an older node)', () => {
+  const bin = join(import.meta.dirname, '..', '..', 'bin', 'strata.js');
+  const v = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+  assert.equal(v.status, 0, v.stderr);
+  assert.match(v.stdout, /^strata \d+\.\d+\.\d+\n$/);
+  const bad = spawnSync(process.execPath, [bin, 'no-such-command'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^strata: unknown command "no-such-command"/);
 });
