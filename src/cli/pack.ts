@@ -1,6 +1,7 @@
 // `strata pack` (also `strata rpm pack`): build a binary RPM from pack.toml or from flags + a directory.
 
 import { readFile, stat } from 'node:fs/promises';
+import { KeystoreError, resolveSigningKey } from '../keys/index.ts';
 import { PgpError } from '../rpm/openpgp/index.ts';
 import type { DepKind } from '../rpm/model.ts';
 import { PackInputError, type PackSpec, packRpm } from '../rpm/write/pack.ts';
@@ -61,7 +62,7 @@ export const pack: Command = {
     ['--output-dir DIR', 'where to write NAME-VERSION-RELEASE.ARCH.rpm (default .)'],
     ['--compress ALGO', 'zstd (default, level 19 like Fedora), gzip, xz or none'],
     ['--level N', 'compression level'],
-    ['--sign-key FILE', 'sign the header with this armored OpenPGP secret key (RSA or EdDSA)'],
+    ['--sign-key KEY', 'sign the header with this OpenPGP secret key (RSA or EdDSA): a keystore key name (strata key list) or a key file'],
     ['--passphrase-file FILE', 'passphrase of the signing key'],
     ['--name NAME', 'package name; metadata flags override pack.toml'],
     ['--version=VER', 'version (use the = form: a bare --version prints strata\'s own)'],
@@ -99,8 +100,12 @@ export const pack: Command = {
     }
     await applyFlags(spec, v);
     let sign: { key: string; passphrase?: string } | undefined;
+    let keyWarning: string | undefined;
     if (typeof v['sign-key'] === 'string') {
-      sign = { key: await readFile(v['sign-key'], 'utf8') };
+      const k = await resolveSigningKey(v['sign-key']).catch(wrap);
+      out.debug(`signing with ${k.source}`);
+      keyWarning = k.warning;
+      sign = { key: k.armored };
       if (typeof v['passphrase-file'] === 'string') sign.passphrase = (await readFile(v['passphrase-file'], 'utf8')).replace(/\r?\n$/, '');
     } else if (v['passphrase-file'] !== undefined) throw new UsageError('pack: --passphrase-file needs --sign-key');
     const r = await packRpm(spec as PackSpec, {
@@ -109,6 +114,7 @@ export const pack: Command = {
       level: intFlag('level', v.level) ?? toml.build.level,
       sign,
     }).catch(wrap);
+    if (keyWarning) out.info(keyWarning);
     const rec = { path: r.path, nevra: r.nevra, size: r.size, sha256: r.sha256 };
     if (out.format === 'json') return out.json(rec);
     out.table(['NEVRA', 'SIZE', 'SHA256', 'PATH'], [[rec.nevra, rec.size, rec.sha256, rec.path]]);
@@ -117,7 +123,7 @@ export const pack: Command = {
 
 /** Input problems become one-line CLI errors (exit 1). */
 function wrap(e: unknown): never {
-  if (e instanceof PackInputError || e instanceof PgpError) throw new CliError(e.message);
+  if (e instanceof PackInputError || e instanceof PgpError || e instanceof KeystoreError) throw new CliError(e.message);
   throw e;
 }
 
