@@ -734,7 +734,9 @@ async function listRpms(dir: string): Promise<string[]> {
   return all.filter((f) => f.endsWith('.rpm')).sort();
 }
 
-async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+/** One builder at a time across test processes: a lock directory holding the builder's pid. */
+export async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+  await fs.mkdir(path.dirname(lock), { recursive: true });
   for (;;) {
     try {
       await fs.mkdir(lock);
