@@ -2,7 +2,7 @@
 // same packages, same compression (gz: Debian's createrepo_c 0.17 has no zstd), best of N rounds.
 // Both are run as users run them: a fresh process each time (strata through bin/strata.js).
 //
-//   npm run bench:repo-publish                      # (a) 1,000 generated packages, (b) fixtures to ≥ 100 MB
+//   npm run bench:repo-publish                      # (a) 1,000 and 5,000 generated packages, (b) fixtures to ≥ 100 MB
 //   npm run bench:repo-publish -- --rounds 5 --count 2000 --mb 200
 //
 // A third line times re-publishing the unchanged (a) repository with --update on both sides.
@@ -16,7 +16,7 @@ import { fixturePackages } from '../test/support/fixtures.ts';
 import { prng } from '../test/support/prng.ts';
 
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '3' }, count: { type: 'string', default: '1000' }, mb: { type: 'string', default: '100' } },
+  options: { rounds: { type: 'string', default: '3' }, count: { type: 'string', default: '1000,5000' }, mb: { type: 'string', default: '100' } },
 });
 const rounds = Number(values.rounds);
 const work = join(import.meta.dirname, '.work', 'repo-publish');
@@ -115,10 +115,13 @@ function compare(label: string, dir: string, update: boolean): void {
   console.log(`  ratio strata/createrepo_c: ${(best.strata / best.crc).toFixed(2)} (${best.strata <= best.crc ? 'strata at least as fast' : 'createrepo_c faster'})`);
 }
 
-const a = await generated(Number(values.count));
+const counts = values.count.split(',').map(Number);
+const gen = [];
+for (const n of counts) gen.push(await generated(n));
 const b = await fixturesRepeated(Number(values.mb));
-compare('(a) generated', a, false);
+for (const a of gen) compare('(a) generated', a, false);
 compare('(b) fixtures repeated', b, false);
+const a = gen[0];
 // Leave (a) published by strata so both --update runs start from metadata that matches the files.
 time(process.execPath, [strataBin, 'repo', 'publish', '-q', '--compress', 'gz', a]);
 compare('(c) unchanged (a) again', a, true);

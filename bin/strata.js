@@ -14,6 +14,7 @@ const major = Number(process.versions.node.split('.')[0]);
 const cacheDir = process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache');
 if (major >= 24) {
   module.enableCompileCache(cacheDir);
+  process.env.NODE_COMPILE_CACHE = cacheDir; // worker threads start from the environment
   const { runCli } = await import(main);
   await runCli();
 } else {

@@ -530,6 +530,15 @@ export function packageRecordFromHeaders(hdrs: RecordHeaders, file: RecordFile, 
 /** Bytes read before parsing: the headers of nearly every package in one read. */
 const HEAD = 256 * 1024;
 const CHUNK = 1 << 20;
+
+// Read buffers are reused: a fresh buffer per package is external memory the GC must track, and on
+// thousands of small packages that showed up as a sixth of the run time in garbage collection.
+// Nothing of a buffer outlives the call that borrowed it (records hold decoded strings only).
+const spare: Buffer[] = [];
+const borrow = (): Buffer => spare.pop() ?? Buffer.allocUnsafe(CHUNK);
+const giveBack = (b: Buffer): void => {
+  if (spare.length < 4) spare.push(b);
+};
 const readAsync = promisify(read);
 
 function seconds(ns: bigint): number {
@@ -546,6 +555,8 @@ function seconds(ns: bigint): number {
 export async function readPackageRecord(path: string, opts: RecordOptions): Promise<RepoPackage> {
   const checksumType = opts.checksumType ?? 'sha256';
   const fd = openSync(path, 'r');
+  let scratch: Buffer | undefined;
+  let scratch2: Buffer | undefined;
   try {
     let stat = opts.stat;
     if (!stat) {
@@ -553,7 +564,7 @@ export async function readPackageRecord(path: string, opts: RecordOptions): Prom
       stat = { size: Number(st.size), mtime: seconds(st.mtimeNs) };
     }
     const hash = createHash(checksumType);
-    const head = Buffer.allocUnsafe(Math.min(Math.max(stat.size, 0), HEAD));
+    const head = (scratch = borrow()).subarray(0, Math.min(Math.max(stat.size, 0), HEAD));
     const got = readFullySync(fd, head, 0);
     const first = head.subarray(0, got);
     hash.update(first);
@@ -567,7 +578,7 @@ export async function readPackageRecord(path: string, opts: RecordOptions): Prom
     const hdrs = await readRpmHeaders(source);
     // Hash to EOF whatever stat said; a small file's EOF is confirmed without a thread-pool trip.
     if (got === head.length && (got === HEAD || readSync(fd, Buffer.allocUnsafe(1), 0, 1, got) > 0)) {
-      const buf = Buffer.allocUnsafe(CHUNK);
+      const buf = (scratch2 = borrow());
       for (let pos = got; ; ) {
         const { bytesRead } = await readAsync(fd, buf, 0, CHUNK, pos);
         if (bytesRead === 0) break;
@@ -585,5 +596,7 @@ export async function readPackageRecord(path: string, opts: RecordOptions): Prom
     throw e;
   } finally {
     closeSync(fd);
+    if (scratch) giveBack(scratch);
+    if (scratch2) giveBack(scratch2);
   }
 }

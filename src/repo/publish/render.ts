@@ -48,70 +48,79 @@ export async function renderPackage(item: ScannedPackage, opts: RenderOptions): 
 }
 
 /**
- * Worker start-up costs tens of milliseconds (loading the modules again), which a thousand small
- * packages do not repay; threads start only when each would get this many bytes to hash and parse.
+ * A worker costs ~50 ms of start-up (its own module loading), paid on another core while this thread
+ * already renders; it pays off once the work would take this thread longer than that. Work is
+ * estimated as ~100 µs per package (header parse + XML) plus hashing at ~1 GB/s.
  */
-const MIN_BYTES_PER_WORKER = 32 << 20;
+const WORKER_START_MS = 60;
 
 export function autoWorkers(items: ScannedPackage[]): number {
-  const total = items.reduce((s, i) => s + i.size, 0);
-  return Math.max(1, Math.min(availableParallelism(), Math.floor(total / MIN_BYTES_PER_WORKER)));
+  const bytes = items.reduce((s, i) => s + i.size, 0);
+  const ms = items.length * 0.1 + bytes / 1e6;
+  return Math.max(1, Math.min(availableParallelism(), 1 + Math.floor(ms / WORKER_START_MS)));
 }
 
-/** Renders every item; `onResult` receives each (with its index) as soon as it is ready, in any order. */
+/**
+ * Renders every item; `onResult` receives each (with its index) as soon as it is ready, in any order.
+ * This thread is one of the `workers`: it renders batches itself while `workers - 1` threads start up
+ * and take batches too, so a small repository never waits for a thread to boot.
+ */
 export async function renderPackages(
   items: ScannedPackage[],
   opts: RenderOptions,
   workers: number,
   onResult: (index: number, r: RenderedPackage) => void,
 ): Promise<void> {
-  const jobs = Math.min(workers, items.length);
-  if (jobs <= 1) {
-    // A few reads in flight overlap file I/O with parsing on this one thread.
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(4, items.length) }, async () => {
-        while (next < items.length) {
-          const i = next++;
-          onResult(i, await renderPackage(items[i], opts));
-        }
-      }),
-    );
-    return;
-  }
+  const jobs = Math.max(1, Math.min(workers, items.length));
   // Packages go out in batches: one message per package costs more than reading a small one.
-  const batch = Math.max(1, Math.min(128, Math.floor(items.length / (jobs * 8))));
+  const batch = jobs === 1 ? items.length : Math.max(1, Math.min(64, Math.floor(items.length / (jobs * 8))));
   let next = 0;
-  await Promise.all(
-    Array.from({ length: jobs }, () => {
-      const w = new Worker(new URL('./render-worker.ts', import.meta.url), { workerData: opts });
-      return new Promise<void>((resolve, reject) => {
-        let outstanding = 0;
-        const feed = (): void => {
-          while (outstanding < 2 && next < items.length) {
-            const first = next;
-            next = Math.min(items.length, next + batch);
-            w.postMessage({ first, items: items.slice(first, next) });
-            outstanding++;
-          }
-          if (outstanding === 0) void w.terminate().then(() => resolve());
-        };
-        w.on('message', (m: { first: number; results?: RenderedPackage[]; error?: string }) => {
-          outstanding--;
-          if (m.error !== undefined) {
-            next = items.length; // stop feeding; the first error wins
-            void w.terminate();
-            reject(new RenderError(m.error));
-            return;
-          }
-          m.results!.forEach((r, k) => onResult(m.first + k, r));
-          feed();
-        });
-        w.on('error', reject);
+  let stopped = false;
+  const take = (): [number, number] | undefined => {
+    if (stopped || next >= items.length) return undefined;
+    const first = next;
+    next = Math.min(items.length, next + batch);
+    return [first, next];
+  };
+  const here = async (): Promise<void> => {
+    for (let r = take(); r; r = take()) {
+      for (let i = r[0]; i < r[1]; i++) onResult(i, await renderPackage(items[i], opts));
+      // Let worker results and the metadata writers in between batches.
+      if (jobs > 1) await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const thread = (): Promise<void> => {
+    const w = new Worker(new URL('./render-worker.ts', import.meta.url), { workerData: opts });
+    return new Promise<void>((resolve, reject) => {
+      let outstanding = 0;
+      const feed = (): void => {
+        for (let r = outstanding < 2 ? take() : undefined; r; r = outstanding < 2 ? take() : undefined) {
+          w.postMessage({ first: r[0], items: items.slice(r[0], r[1]) });
+          outstanding++;
+        }
+        if (outstanding === 0) void w.terminate().then(() => resolve());
+      };
+      w.on('message', (m: { first: number; results?: RenderedPackage[]; error?: string }) => {
+        outstanding--;
+        if (m.error !== undefined) {
+          stopped = true; // the first error wins
+          void w.terminate();
+          reject(new RenderError(m.error));
+          return;
+        }
+        m.results!.forEach((r, k) => onResult(m.first + k, r));
         feed();
       });
-    }),
-  );
+      w.on('error', reject);
+      feed();
+    });
+  };
+  try {
+    await Promise.all([here(), ...Array.from({ length: jobs - 1 }, thread)]);
+  } catch (e) {
+    stopped = true;
+    throw e;
+  }
 }
 
 /** A package a worker could not read; the message is already one line naming the file. */
