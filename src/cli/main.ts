@@ -3,11 +3,11 @@
 
 import { readFileSync } from 'node:fs';
 import { argv, exit, stderr, stdout } from 'node:process';
-import { RpmFormatError } from '../rpm/index.ts';
-import { type Command, helpText, parseCommandArgs } from './command.ts';
+import { RpmFormatError } from '../rpm/header.ts';
+import { helpText, parseCommandArgs } from './command.ts';
 import { CliError, UsageError } from './errors.ts';
 import { makeOutput, type OutputFormat } from './output.ts';
-import { commands } from './registry.ts';
+import { COMMAND_NAMES, allCommands, loadCommand } from './registry.ts';
 
 interface Globals {
   format: OutputFormat;
@@ -47,12 +47,12 @@ export function extractGlobals(args: string[]): Globals {
   return g;
 }
 
-function findCommand(words: string[]): { cmd: Command; rest: string[] } | undefined {
-  let best: { cmd: Command; rest: string[] } | undefined;
-  for (const cmd of commands) {
-    const parts = cmd.name.split(' ');
-    if (parts.every((p, i) => words[i] === p) && (!best || parts.length > best.cmd.name.split(' ').length)) {
-      best = { cmd, rest: words.slice(parts.length) };
+function findCommand(words: string[]): { name: string; rest: string[] } | undefined {
+  let best: { name: string; rest: string[] } | undefined;
+  for (const name of COMMAND_NAMES) {
+    const parts = name.split(' ');
+    if (parts.every((p, i) => words[i] === p) && (!best || parts.length > best.name.split(' ').length)) {
+      best = { name, rest: words.slice(parts.length) };
     }
   }
   return best;
@@ -63,8 +63,8 @@ function version(): string {
   return pkg.version;
 }
 
-function topHelp(prefix = ''): string {
-  const list = commands.filter((c) => c.name.startsWith(prefix));
+async function topHelp(prefix = ''): Promise<string> {
+  const list = (await allCommands()).filter((c) => c.name.startsWith(prefix));
   const w = Math.max(...list.map((c) => c.name.length));
   return [
     `Usage: strata ${prefix ? `${prefix.trim()} ` : ''}COMMAND [options]`,
@@ -97,20 +97,21 @@ export async function main(args: string[]): Promise<number> {
     }
     const found = findCommand(g.rest);
     if (!found) {
-      const group = g.rest[0] && commands.some((c) => c.name.startsWith(`${g.rest[0]} `)) ? `${g.rest[0]} ` : '';
+      const group = g.rest[0] && COMMAND_NAMES.some((n) => n.startsWith(`${g.rest[0]} `)) ? `${g.rest[0]} ` : '';
       if (g.help || g.rest.length === 0 || (group && g.rest.length === 1)) {
-        stdout.write(`${topHelp(group)}\n`);
+        stdout.write(`${await topHelp(group)}\n`);
         return g.rest.length === 0 || g.help ? 0 : 2;
       }
       throw new UsageError(`unknown command "${g.rest.slice(0, group ? 2 : 1).join(' ')}" (see strata --help)`);
     }
+    const cmd = await loadCommand(found.name);
     if (g.help) {
-      stdout.write(`${helpText(found.cmd)}\n`);
+      stdout.write(`${helpText(cmd)}\n`);
       return 0;
     }
-    const { values, positionals } = parseCommandArgs(found.cmd, found.rest);
+    const { values, positionals } = parseCommandArgs(cmd, found.rest);
     const out = makeOutput(g.format, g.quiet, g.verbose);
-    const code = await found.cmd.run({ out }, values, positionals);
+    const code = await cmd.run({ out }, values, positionals);
     return code ?? 0;
   } catch (e) {
     return reportError(e, verbose);

@@ -1,9 +1,9 @@
 // Generates docs/commands.md from the commands' own help, so the reference cannot drift from the CLI.
 // `npm run docs` rewrites the file; a test fails when it is stale.
 import { helpText } from './command.ts';
-import { commands } from './registry.ts';
+import { allCommands } from './registry.ts';
 
-export function commandReference(): string {
+export async function commandReference(): Promise<string> {
   const parts = [
     '# Command reference',
     '',
@@ -14,10 +14,10 @@ export function commandReference(): string {
     '2 usage error. Errors are one line on stderr.',
     '',
   ];
-  for (const c of commands) {
+  for (const c of await allCommands()) {
     parts.push(`## strata ${c.name}`, '', '```', helpText(c).trimEnd(), '```', '');
   }
   return parts.join('\n');
 }
 
-if (import.meta.main) process.stdout.write(commandReference());
+if (import.meta.main) process.stdout.write(await commandReference());

@@ -104,10 +104,15 @@ test('rpm extract writes the tree, refuses a non-empty destination, and leaves n
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('the registry lists exactly the commands its modules define, in help order', async () => {
+  const { COMMAND_NAMES, allCommands } = await import('../../src/cli/registry.ts');
+  assert.deepEqual((await allCommands()).map((c) => c.name), [...COMMAND_NAMES]);
+});
+
 test('docs/commands.md matches the commands\' help (run npm run docs after changing a command)', async () => {
   const { commandReference } = await import('../../src/cli/reference.ts');
   const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'commands.md'), 'utf8');
-  assert.equal(doc, commandReference());
+  assert.equal(doc, await commandReference());
 });
 
 test('bin/strata.js runs commands under Node 24 itself (not only when re-executing from an older node)', () => {

@@ -8,15 +8,12 @@ import { join } from 'node:path';
 import type { MetadataCompression } from '../compression.ts';
 import { type Advisory, type Repomd, type RepomdRecord, type RepoPackage, RepoFormatError } from '../model.ts';
 import { parseRepomd, writeRepomd } from '../repomd.ts';
-import { signRepomd } from '../source/signature.ts';
-import { writeUpdateinfo } from '../updateinfo.ts';
+import type { PreviousMetadata } from './previous.ts';
 import { commitRepodata, lockRepository, stagingDir } from './commit.ts';
 import { CoreMetadataWriter } from './core-writer.ts';
 import { writeMetadataFile } from './metadata-file.ts';
-import { type PreviousMetadata, readPreviousMetadata } from './previous.ts';
 import { type RenderOptions, autoWorkers, renderPackages, renderRecord } from './render.ts';
 import { type ScannedPackage, scanPackages } from './scan.ts';
-import { signPackages } from './sign-packages.ts';
 
 export type ChecksumType = RenderOptions['checksumType'];
 
@@ -124,12 +121,14 @@ export async function publishRepository(root: string, opts: PublishOptions = {})
       let n = 0;
       progress('sign', 0, items.length);
       const date = opts.sourceDateEpoch !== undefined ? new Date(opts.sourceDateEpoch * 1000) : undefined;
+      const { signPackages } = await import('./sign-packages.ts');
       signedPackages = await signPackages(items, opts.signingKey, date, () => progress('sign', ++n, items.length));
     }
     const warnings: string[] = [];
     let previous: PreviousMetadata | undefined;
     if (opts.update) {
       try {
+        const { readPreviousMetadata } = await import('./previous.ts');
         previous = await readPreviousMetadata(root);
       } catch (e) {
         if (!(e instanceof RepoFormatError)) throw e;
@@ -165,6 +164,7 @@ export async function publishRepository(root: string, opts: PublishOptions = {})
       progress('write', 0, 1);
       records.push(...(await core.finish(now)));
       if (opts.advisories) {
+        const { writeUpdateinfo } = await import('../updateinfo.ts');
         const text = writeUpdateinfo(opts.advisories);
         records.push(await writeMetadataFile(staging.dir, 'updateinfo', 'updateinfo.xml', text, kind, checksumType, now));
       }
@@ -194,8 +194,9 @@ export async function publishRepository(root: string, opts: PublishOptions = {})
     }
     const repomd: Repomd = { revision, tags: opts.tags ?? { content: [], repo: [], distro: [] }, records };
     const repomdXml = writeRepomd(repomd);
+    // Optional steps load their modules on use (OpenPGP, XML reader, TOML): a plain publish starts faster.
     const signature = opts.signingKey
-      ? await signRepomd(Buffer.from(repomdXml), opts.signingKey.armored, {
+      ? await (await import('../source/signature.ts')).signRepomd(Buffer.from(repomdXml), opts.signingKey.armored, {
           passphrase: opts.signingKey.passphrase,
           ...(opts.sourceDateEpoch !== undefined ? { date: new Date(opts.sourceDateEpoch * 1000) } : {}),
         })
