@@ -1,7 +1,7 @@
 // What changed between two package lists (two snapshots of a repository, or two repositories):
 // packages added, removed, upgraded and downgraded per name.arch, and with `checksums` also rebuilt
 // under the same NEVRA. Pure and deterministic: the same inputs give the same lists in the same order.
-import { comparePackageEvr, type QueryPackage } from './query.ts';
+import { comparePackageEvr, type QueryPackage } from './query/index.ts';
 
 export interface CompareOptions {
   /** Also report packages whose NEVRA is unchanged but whose pkgid (file digest) differs. */

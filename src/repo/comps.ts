@@ -5,7 +5,7 @@
 // langpacks, blacklist and whiteout sections are ignored.
 
 import { type Comps, type CompsCategory, type CompsEnvironment, type CompsGroup, type CompsPackageReq } from './model.ts';
-import { parseUint, parseXmlTree, repoError, type XmlNode } from './xml-read.ts';
+import { parseUint, parseXmlTree, repoError, type XmlNode } from './xml-read/index.ts';
 
 const REQ_TYPES: ReadonlyArray<CompsPackageReq['type']> = ['mandatory', 'default', 'optional', 'conditional'];
 

@@ -11,7 +11,7 @@ import { type RepoMetadata, type RepoPackage, RepoFormatError } from './model.ts
 import { type OpenOptions, type OpenedRepository, fetchPackage, openRepository } from './source/open.ts';
 import { type RepoConfig, readRepoFile, repoConfigFromLocation } from './source/repo-file.ts';
 import { parseUpdateinfo } from './updateinfo.ts';
-import { mergeFilelists, mergeOther, parsePrimary } from './xml-read.ts';
+import { mergeFilelists, mergeOther, parsePrimary } from './xml-read/index.ts';
 
 /** Optional records a repository may have; fetched and verified whenever listed in repomd.xml. */
 const STANDARD_RECORDS = ['filelists', 'other', 'updateinfo', 'group'];

@@ -4,7 +4,7 @@
 // createrepo_c's layout (src/xml_dump_repomd.c via libxml2's pretty printer) byte for byte.
 
 import { type Checksum, type Repomd, type RepomdRecord } from './model.ts';
-import { parseUint, parseXmlTree, repoError, xmlAttr, xmlText, type XmlNode } from './xml-read.ts';
+import { parseUint, parseXmlTree, repoError, xmlAttr, xmlText, type XmlNode } from './xml-read/index.ts';
 
 /** Hex digits per digest. "sha" is yum's old name for sha1, which createrepo_c still accepts. */
 export const CHECKSUM_HEX_LENGTH: Readonly<Record<string, number>> = {

@@ -39,7 +39,7 @@ import {
   type AdvisoryType,
 } from './model.ts';
 import { checksumProblem } from './repomd.ts';
-import { parseXmlTree, repoError, xmlAttr, xmlText, type XmlNode } from './xml-read.ts';
+import { parseXmlTree, repoError, xmlAttr, xmlText, type XmlNode } from './xml-read/index.ts';
 
 export const ADVISORY_TYPES: readonly AdvisoryType[] = ['security', 'bugfix', 'enhancement', 'newpackage'];
 

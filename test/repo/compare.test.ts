@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 
 import { compareRepositories, type PackageChange, type RepoComparison } from '../../src/repo/compare.ts';
 import { emptyRepoPackage, repoNevra } from '../../src/repo/model.ts';
-import type { QueryPackage } from '../../src/repo/query.ts';
+import type { QueryPackage } from '../../src/repo/query/index.ts';
 
 // pkg('name-[e:]v-r.arch', { pkgid, size })
 function pkg(nevra: string, o: { pkgid?: string; size?: number; installed?: number } = {}): QueryPackage {

@@ -34,7 +34,7 @@ import type { Advisory, RepomdRecord, RepoPackage } from '../../src/repo/model.t
 import { publishRepository } from '../../src/repo/publish/index.ts';
 import { parseRepomd } from '../../src/repo/repomd.ts';
 import { parseUpdateinfo } from '../../src/repo/updateinfo.ts';
-import { parsePrimary } from '../../src/repo/xml-read.ts';
+import { parsePrimary } from '../../src/repo/xml-read/index.ts';
 import { readRpmFileHeaders } from '../../src/rpm/index.ts';
 import { strata } from '../support/cli.ts';
 import { CORPUS_DIR, buildCorpus } from '../support/corpus.ts';

@@ -24,10 +24,10 @@ import {
   whatRequires,
   type QueryOptions,
   type QueryPackage,
-} from '../../src/repo/query.ts';
+} from '../../src/repo/query/index.ts';
 import { RPMSENSE_EQUAL, RPMSENSE_GREATER, RPMSENSE_LESS } from '../../src/rpm/depmatch.ts';
 import { splitEvr } from '../../src/rpm/evr.ts';
-import { mergeFilelists, parsePrimary } from '../../src/repo/xml-read.ts';
+import { mergeFilelists, parsePrimary } from '../../src/repo/xml-read/index.ts';
 import { FIXTURES, workDir } from '../support/fixtures.ts';
 import { needTools } from '../support/tools.ts';
 

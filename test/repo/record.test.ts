@@ -1,4 +1,4 @@
-// Unit tests for createrepo_c's record rules (src/repo/record.ts) and the XML writers
+// Unit tests for createrepo_c's record rules (src/repo/record/) and the XML writers
 // (src/repo/xml-write.ts), on hand-built headers so each rule is isolated.
 
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DepFlag, HeaderBuilder, type Header, RpmFormatError, Tag, TagType, packRpm, parseHeader, readRpmFileHeaders } from '../../src/rpm/index.ts';
 import { RepoFormatError, type RepoPackage } from '../../src/repo/model.ts';
-import { compareLibcNames, createrepoEvr, createrepoText, packageRecordFromHeaders, readPackageRecord, type RecordRules } from '../../src/repo/record.ts';
+import { compareLibcNames, createrepoEvr, createrepoText, packageRecordFromHeaders, readPackageRecord, type RecordRules } from '../../src/repo/record/index.ts';
 import * as xml from '../../src/repo/xml-write.ts';
 import { workDir } from '../support/fixtures.ts';
 

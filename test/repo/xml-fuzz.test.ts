@@ -12,7 +12,7 @@ import { parseComps } from '../../src/repo/comps.ts';
 import { RepoFormatError, type RepoPackage } from '../../src/repo/model.ts';
 import { parseRepomd, writeRepomd } from '../../src/repo/repomd.ts';
 import { parseUpdateinfo, writeUpdateinfo } from '../../src/repo/updateinfo.ts';
-import { createPrimaryReader, mergeFilelists, mergeOther, parsePrimary } from '../../src/repo/xml-read.ts';
+import { createPrimaryReader, mergeFilelists, mergeOther, parsePrimary } from '../../src/repo/xml-read/index.ts';
 import { FIXTURES } from '../support/fixtures.ts';
 import { prng, randInt } from '../support/prng.ts';
 

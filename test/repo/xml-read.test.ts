@@ -16,7 +16,7 @@ import {
   mergeFilelists,
   mergeOther,
   parsePrimary,
-} from '../../src/repo/xml-read.ts';
+} from '../../src/repo/xml-read/index.ts';
 import { FIXTURES, workDir } from '../support/fixtures.ts';
 import { prng, randInt } from '../support/prng.ts';
 import { needTools } from '../support/tools.ts';

@@ -7,7 +7,7 @@ import { join, normalize } from 'node:path';
 import { decompressMetadata } from '../compression.ts';
 import { type Repomd, type RepomdRecord, type RepoPackage, RepoFormatError } from '../model.ts';
 import { parseRepomd } from '../repomd.ts';
-import { mergeFilelists, mergeOther, parsePrimary } from '../xml-read.ts';
+import { mergeFilelists, mergeOther, parsePrimary } from '../xml-read/index.ts';
 
 export interface PreviousMetadata {
   repomd: Repomd;

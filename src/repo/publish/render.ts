@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RepoPackage } from '../model.ts';
-import { readPackageRecord } from '../record.ts';
+import { readPackageRecord } from '../record/index.ts';
 import { filelistsPackageXml, otherPackageXml, primaryPackageXml } from '../xml-write.ts';
 import type { ScannedPackage } from './scan.ts';
 
