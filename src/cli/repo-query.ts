@@ -4,7 +4,7 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import type { LoadedRepository } from '../repo/load.ts';
 import type { RepoPackage } from '../repo/model.ts';
-import type { QueryPackage } from '../repo/query.ts';
+import type { QueryPackage } from '../repo/query/index.ts';
 import type { Command } from './command.ts';
 import { CliError, UsageError } from './errors.ts';
 import { loadKeyring } from './keys.ts';
@@ -24,6 +24,7 @@ export const REPO_SOURCE_OPTIONS: ParseArgsOptionsConfig = {
   key: multi,
   refresh: bool,
   'cache-dir': str,
+  nogpgcheck: bool,
 };
 
 export const REPO_SOURCE_HELP: Array<[string, string]> = [
@@ -33,6 +34,7 @@ export const REPO_SOURCE_HELP: Array<[string, string]> = [
   ['--key FILE', 'trusted public key: repomd.xml must carry a good signature by it (repo_gpgcheck)'],
   ['--refresh', 'check for new metadata even if the cache has not expired'],
   ['--cache-dir DIR', 'metadata cache (default $STRATA_CACHE_DIR or ~/.cache/strata/repos)'],
+  ['--nogpgcheck', 'read repositories without a signature check (checksums are still verified)'],
 ];
 
 function vars(v: Record<string, unknown>): Record<string, string> {
@@ -61,6 +63,22 @@ export async function loadSelectedRepositories(
     keyFiles,
   });
   if (configs.length === 0) throw new UsageError('no repositories: give --repo PATH|URL or --repofile FILE');
+  // Security by default: repomd.xml must be signature-checked, or come from an https metalink that
+  // pins its hashes (how Fedora's repositories are trusted), unless the user opts out.
+  for (const c of configs) {
+    if (v.nogpgcheck) {
+      c.repoGpgcheck = false;
+      c.gpgcheck = false;
+      continue;
+    }
+    const signed = keyFiles.length > 0 || (c.repoGpgcheck && c.gpgkey.length > 0);
+    const pinned = c.metalink !== undefined && /^https:\/\//i.test(c.metalink);
+    if (!signed && !pinned) {
+      throw new CliError(
+        `${c.id}: repomd.xml would be read without a signature check: give --key FILE (or repo_gpgcheck=1 and gpgkey in the .repo file), or --nogpgcheck`,
+      );
+    }
+  }
   const keyring = keyFiles.length ? await loadKeyring(keyFiles, out) : undefined;
   const cacheDir = typeof v['cache-dir'] === 'string' ? v['cache-dir'] : defaultCacheDir();
   const repos: LoadedRepository[] = [];
@@ -100,6 +118,9 @@ async function verifySelected(out: Output, repos: LoadedRepository[], pkgs: Quer
   const [{ packagePaths }, { verifyPackages }] = await Promise.all([import('../repo/load.ts'), import('../rpm/verify-pool.ts')]);
   const keyring = keyFiles.length ? await loadKeyring(keyFiles, out) : undefined;
   for (const repo of repos) {
+    if (!keyring && repo.opened.config.gpgcheck) {
+      throw new CliError(`${repo.id}: --verify-packages checks package signatures: give --key FILE, or --nogpgcheck for checksums only`);
+    }
     const mine = pkgs.filter((p) => p.repoid === repo.id);
     if (!mine.length) continue;
     const paths = await packagePaths(repo, mine);
@@ -115,7 +136,7 @@ async function verifySelected(out: Output, repos: LoadedRepository[], pkgs: Quer
 
 /**
  * A bad --qf tag, glob or capability is the user's mistake: a usage error, not an internal one.
- * (QueryError is matched by name: query.ts is loaded lazily.)
+ * (QueryError is matched by name: the query module is loaded lazily.)
  */
 function queryInput<T>(what: string, f: () => T): T {
   try {
@@ -160,7 +181,7 @@ export const repoQuery: Command = {
     'verify-packages': bool,
   },
   async run({ out }, v, patterns) {
-    const { DEFAULT_QUERY_FORMAT, PackageIndex, compileQueryFormat, queryPackages } = await import('../repo/query.ts');
+    const { DEFAULT_QUERY_FORMAT, PackageIndex, compileQueryFormat, queryPackages } = await import('../repo/query/index.ts');
     let latestLimit = v.latest ? 1 : 0;
     if (v['latest-limit'] !== undefined) {
       if (!/^-?[0-9]+$/.test(v['latest-limit'] as string)) throw new UsageError('repo query: --latest-limit: expected an integer');
@@ -195,9 +216,10 @@ export const repoCompare: Command = {
     ['--key FILE', 'trusted public key for both sides (repo_gpgcheck); repeatable'],
     ['--refresh', 'check for new metadata even if the cache has not expired'],
     ['--cache-dir DIR', 'metadata cache (default $STRATA_CACHE_DIR or ~/.cache/strata/repos)'],
+    ['--nogpgcheck', 'read repositories without a signature check (checksums are still verified)'],
   ],
   examples: ['strata repo compare old-snapshot/ new-snapshot/', 'strata repo compare --stat -o json https://a.example/repo/ https://b.example/repo/'],
-  options: { stat: bool, checksums: bool, key: multi, refresh: bool, 'cache-dir': str },
+  options: { stat: bool, checksums: bool, key: multi, refresh: bool, 'cache-dir': str, nogpgcheck: bool },
   minArgs: 2,
   maxArgs: 2,
   async run({ out }, v, [left, right]) {

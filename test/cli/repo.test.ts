@@ -151,7 +151,7 @@ describe('strata repo publish / query / compare', () => {
 
   test('repo query: patterns, --whatprovides, --whatrequires, --latest, --arch, --qf, -o json', () => {
     const q = (...args: string[]): CliResult => {
-      const r = strata(['repo', 'query', '--repo', repoA, ...args], { env });
+      const r = strata(['repo', 'query', '--nogpgcheck', '--repo', repoA, ...args], { env });
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       return r;
     };
@@ -191,7 +191,7 @@ describe('strata repo publish / query / compare', () => {
 
   test('repo compare: table, --stat, --checksums, -o json', () => {
     const cmp = (...args: string[]): CliResult => {
-      const r = strata(['repo', 'compare', ...args, snap1, snap2], { env });
+      const r = strata(['repo', 'compare', '--nogpgcheck', ...args, snap1, snap2], { env });
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       return r;
     };
@@ -258,12 +258,14 @@ describe('strata repo publish / query / compare', () => {
       [['repo', 'publish', '--groups', join(work, 'advisories.toml'), repoA], 1, /advisories\.toml/],
       [['repo', 'query', '--repo', repoA, '--key', join(work, 'nokey.pub'), 'hello'], 1, /nokey\.pub/],
       [['repo', 'query', '--repo', repoA, '--qf', '%{name} %{bogus}'], 2, /--qf: unknown query tag %\{bogus\}/],
-      [['repo', 'query', '--repo', repoA, '--whatprovides', '(a or b)'], 2, /bad dependency "\(a or b\)"/],
+      [['repo', 'query', '--repo', repoA], 1, /repomd\.xml would be read without a signature check: give --key FILE .* or --nogpgcheck/],
+      [['repo', 'compare', repoA, repoA], 1, /without a signature check/],
+      [['repo', 'query', '--nogpgcheck', '--repo', repoA, '--whatprovides', '(a or b)'], 2, /bad dependency "\(a or b\)"/],
       [['repo', 'query', '--repo', repoA, '--latest-limit', 'x'], 2, /--latest-limit: expected an integer/],
       [['repo', 'query', 'hello'], 2, /no repositories/],
-      [['repo', 'query', '--repo', missing, 'hello'], 1, /missing-dir.*repomd\.xml/],
+      [['repo', 'query', '--nogpgcheck', '--repo', missing, 'hello'], 1, /missing-dir.*repomd\.xml/],
       [['repo', 'compare', repoA], 2, /repo compare: missing argument/],
-      [['repo', 'compare', repoA, missing], 1, /missing-dir.*repomd\.xml/],
+      [['repo', 'compare', '--nogpgcheck', repoA, missing], 1, /missing-dir.*repomd\.xml/],
     ];
     for (const [args, code, re] of cases) oneLineError(strata(args, { env }), code, re, args.join(' '));
     assert.ok(readFileSync(join(repoA, 'repodata', 'repomd.xml')).equals(repomd), 'a failed command changed the repository');
@@ -298,21 +300,21 @@ describe('strata repo publish / query / compare', () => {
           return { code: x.code ?? 1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
         }
       };
-      const r = await run(['repo', 'query', '--repo', `${server.url}/`, '-o', 'json']);
+      const r = await run(['repo', 'query', '--nogpgcheck', '--repo', `${server.url}/`, '-o', 'json']);
       assert.equal(r.code, 0, r.stderr);
       const remote = (JSON.parse(r.stdout) as Array<{ nevra: string; checksum: { value: string }; location: string }>).map((p) => [p.nevra, p.checksum.value, p.location]).sort();
-      const local = (JSON.parse(strata(['repo', 'query', '--repo', repoA, '-o', 'json'], { env }).stdout) as Array<{ nevra: string; checksum: { value: string }; location: string }>)
+      const local = (JSON.parse(strata(['repo', 'query', '--nogpgcheck', '--repo', repoA, '-o', 'json'], { env }).stdout) as Array<{ nevra: string; checksum: { value: string }; location: string }>)
         .map((p) => [p.nevra, p.checksum.value, p.location])
         .sort();
       assert.equal(remote.length, 5);
       assert.deepEqual(remote, local);
       assert.ok(server.count('/repodata/repomd.xml') >= 1);
       assert.ok(existsSync(cache), 'nothing cached under STRATA_CACHE_DIR');
-      const w = await run(['repo', 'query', '--repo', `${server.url}/`, '--whatprovides', '/usr/share/hello/README', '--latest']);
+      const w = await run(['repo', 'query', '--nogpgcheck', '--repo', `${server.url}/`, '--whatprovides', '/usr/share/hello/README', '--latest']);
       assert.equal(w.code, 0, w.stderr);
       assert.deepEqual(lines(w), ['hello-0:1.1-1.noarch']);
       // A package file fetched and checked against primary.xml.
-      const v = await run(['repo', 'query', '--repo', `${server.url}/`, '--verify-packages', 'tool']);
+      const v = await run(['repo', 'query', '--nogpgcheck', '--repo', `${server.url}/`, '--verify-packages', 'tool']);
       assert.equal(v.code, 0, v.stderr);
       assert.equal(server.count('/Packages/tool-2.0-1.x86_64.rpm'), 1);
     } finally {
