@@ -237,6 +237,15 @@ export interface RepoMetadata {
 /** Malformed or inconsistent repository metadata (one line: file, field, reason). */
 export class RepoFormatError extends Error {
   override name = 'RepoFormatError';
+  constructor(message: string) {
+    super(oneLine(message));
+  }
+}
+
+/** Error messages stay one line whatever input they quote: control characters are shown escaped. */
+export function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return message.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 export function emptyDeps(): Record<RepoDepKind, RepoDep[]> {

@@ -12,7 +12,7 @@ import https from 'node:https';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Checksum } from '../model.ts';
-import { RepoFormatError } from '../model.ts';
+import { RepoFormatError, oneLine } from '../model.ts';
 
 /** A file could not be obtained from any of its URLs (one line: what, URL(s), reason). */
 export class RepoFetchError extends Error {
@@ -20,7 +20,7 @@ export class RepoFetchError extends Error {
   /** HTTP status of the last failure, when there was one (404 means "not there"). */
   status?: number;
   constructor(message: string, status?: number) {
-    super(message);
+    super(oneLine(message));
     this.status = status;
   }
 }
