@@ -147,6 +147,19 @@ function queryInput<T>(what: string, f: () => T): T {
   }
 }
 
+/** Node's name for this machine → rpm's arch. */
+const HOST_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ppc64: 'ppc64le', s390x: 's390x', ia32: 'i686', riscv64: 'riscv64' };
+
+/**
+ * dnf's --whatprovides/--whatrequires see only packages installable on the system arch (plus
+ * noarch); source packages never count.
+ */
+async function installableArches(forced: string | undefined): Promise<string[]> {
+  const arch = forced ?? HOST_ARCH[process.arch] ?? process.arch;
+  const { archScores } = await import('../solve/pool/arch.ts');
+  return [...archScores(arch).keys()];
+}
+
 const WHAT = ['whatprovides', 'whatrequires', 'whatconflicts', 'whatobsoletes', 'whatrecommends', 'whatsuggests', 'whatsupplements', 'whatenhances'] as const;
 
 export const repoQuery: Command = {
@@ -162,6 +175,7 @@ export const repoQuery: Command = {
     ['--latest-limit N', 'only the N newest versions per name.arch (--latest = 1)'],
     ['--qf FORMAT', 'output format, rpm-style tags (default "%{name}-%{epoch}:%{version}-%{release}.%{arch}")'],
     ['--exactdeps', '--whatrequires matches the capability only, not packages named by it'],
+    ['--forcearch ARCH', 'the system arch whose installable packages --what* sees (default: this host\'s, as dnf)'],
     ['--verify-packages', 'also check each listed package file (size, checksum; signature with --key)'],
   ],
   examples: [
@@ -178,6 +192,7 @@ export const repoQuery: Command = {
     latest: bool,
     qf: str,
     exactdeps: bool,
+    forcearch: str,
     'verify-packages': bool,
   },
   async run({ out }, v, patterns) {
@@ -191,12 +206,14 @@ export const repoQuery: Command = {
     const repos = await loadSelectedRepositories(out, v, (v.repo as string[] | undefined) ?? []);
     const all: QueryPackage[] = repos.flatMap((r) => r.metadata.packages.map((p: RepoPackage) => Object.assign(p, { repoid: r.id })));
     const ix = new PackageIndex(all);
+    const arches = await installableArches(v.forcearch as string | undefined);
     const found = queryInput('', () => queryPackages(ix, {
       patterns,
       ...Object.fromEntries(WHAT.filter((w) => v[w]).map((w) => [w, v[w] as string[]])),
       ...(v.file ? { file: v.file as string[] } : {}),
       ...(v.arch ? { arch: v.arch as string[] } : {}),
       exactdeps: Boolean(v.exactdeps),
+      installableArches: arches,
       latestLimit,
     }));
     if (v['verify-packages']) await verifySelected(out, repos, found, (v.key as string[] | undefined) ?? []);

@@ -2,11 +2,12 @@
 // content whatever their name, and the fixture repositories opened and verified by `strata repo query`.
 
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { decompressMetadata, detectCompression } from '../../src/repo/compression.ts';
 import { RepoFormatError } from '../../src/repo/model.ts';
+import { publishRepository } from '../../src/repo/publish/index.ts';
 import { strata } from '../support/cli.ts';
 import { FIXTURES, workDir } from '../support/fixtures.ts';
 
@@ -57,4 +58,21 @@ describe('createrepo_c fixture repositories through strata repo query', () => {
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0], /primary\.xml\.gz: (larger than the expected|sha256 checksum mismatch)/);
   });
+});
+
+test('--whatprovides sees only packages installable on the system arch (--forcearch), as dnf does', async () => {
+  const dir = workDir('repo-arch');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const f of ['hello-1.0-1.ppc64.rpm', 'hello-2.0-1.i686.rpm', 'hello-2.0-1.x86_64.rpm']) copyFileSync(join(FIXTURES, 'rpm', 'RPMS', f), join(dir, f));
+  copyFileSync(join(FIXTURES, 'rpm', 'SRPMS', 'hello-1.0-1.src.rpm'), join(dir, 'hello-1.0-1.src.rpm'));
+  await publishRepository(dir);
+  const q = (arch: string): string[] =>
+    strata(['repo', 'query', '--nogpgcheck', '--repo', dir, '--whatprovides', 'hello', '--forcearch', arch], { env: { STRATA_CACHE_DIR: join(dir, 'cache') } })
+      .stdout.trim()
+      .split('\n');
+  assert.deepEqual(q('x86_64'), ['hello-0:2.0-1.i686', 'hello-0:2.0-1.x86_64']);
+  assert.deepEqual(q('ppc64'), ['hello-0:1.0-1.ppc64']);
+  assert.deepEqual(q('i686'), ['hello-0:2.0-1.i686']);
+  rmSync(dir, { recursive: true, force: true });
 });
