@@ -1,11 +1,12 @@
-// Metadata file compression. Readers detect the format from the first bytes, never from the file
+// Metadata compression formats. Readers detect the format from the first bytes, never from the file
 // name (createrepo_c ≥ 1 writes a `group` record whose file is compressed with the default
 // compressor). gzip and zstd come from node:zlib; xz and bzip2 go through the system's reference
-// tools (xz-utils, bzip2), which the rpm payload reader already relies on.
+// tools (xz-utils, bzip2), which the rpm payload reader already relies on. Writing streams through
+// publish/metadata-file.ts.
 
 import { spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { gunzip, gzip, zstdCompress, zstdDecompress, constants as zc } from 'node:zlib';
+import { gunzip, zstdDecompress } from 'node:zlib';
 import { RepoFormatError } from './model.ts';
 
 export const METADATA_COMPRESSIONS = ['zstd', 'gz', 'xz', 'bz2', 'none'] as const;
@@ -93,24 +94,5 @@ export async function decompressMetadata(data: Uint8Array, what: string, max = D
   } catch (e) {
     if (e instanceof RepoFormatError) throw e;
     throw new RepoFormatError(`${what}: corrupt ${kind} data (${(e as Error).message.split('\n')[0]})`);
-  }
-}
-
-/** Compresses metadata: zstd level 10 as createrepo_c ≥ 1.0.3, gzip and xz at their defaults. */
-export async function compressMetadata(data: Uint8Array, kind: MetadataCompression): Promise<Uint8Array> {
-  switch (kind) {
-    case 'none':
-      return data;
-    case 'gz':
-      // mtime 0 in the gzip header comes for free with zlib: output depends on the bytes only.
-      return await promisify(gzip)(data, { level: 6 });
-    case 'zstd':
-      return await promisify(zstdCompress)(data, {
-        params: { [zc.ZSTD_c_compressionLevel]: 10, [zc.ZSTD_c_checksumFlag]: 1, [zc.ZSTD_c_contentSizeFlag]: 1 },
-      });
-    case 'xz':
-      return await filter('xz', ['-z', '-c', '-6', '-T1', '-q', '--check=crc64'], data, 'xz', DEFAULT_MAX);
-    case 'bz2':
-      return await filter('bzip2', ['-z', '-c', '-9', '-q'], data, 'bzip2', DEFAULT_MAX);
   }
 }

@@ -5,7 +5,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { env } from 'node:process';
-import { type Keyring, readKeyring } from '../rpm/openpgp/index.ts';
 import { parseComps } from './comps.ts';
 import { type RepoMetadata, type RepoPackage, RepoFormatError } from './model.ts';
 import { type OpenOptions, type OpenedRepository, fetchPackage, openRepository } from './source/open.ts';
@@ -55,10 +54,6 @@ export function selectRepositories(sel: RepoSelection): RepoConfig[] {
     ids.add(c.id);
   }
   return configs;
-}
-
-export async function loadKeyFiles(files: string[] | undefined): Promise<Keyring | undefined> {
-  return files?.length ? readKeyring(files) : undefined;
 }
 
 const text = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');

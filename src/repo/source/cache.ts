@@ -4,10 +4,10 @@
 // was last fetched (for metadata_expire) and from which mirrors. Everything written is atomic, and
 // nothing read back is trusted: records and packages are re-verified against repomd.xml on use.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { RepoFormatError } from '../model.ts';
 import { checksumHash, type Expected } from './fetch.ts';
 import type { RepoConfig } from './repo-file.ts';
@@ -61,23 +61,6 @@ export async function readState(dir: string): Promise<CacheState | undefined> {
 export function isFresh(state: CacheState, expire: number, now: number): boolean {
   if (expire < 0) return true;
   return now >= state.fetchedAt && now - state.fetchedAt < expire * 1000;
-}
-
-/** Writes a file atomically: temporary name in the same directory, fsync, rename. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'wx', 0o644);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-    await fh.close();
-    await rename(tmp, path);
-  } catch (e) {
-    await fh.close().catch(() => {});
-    await rm(tmp, { force: true });
-    throw e;
-  }
 }
 
 /**
