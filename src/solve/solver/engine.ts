@@ -154,6 +154,8 @@ export class Engine extends SolverState {
     this.recommendsIndex = -1;
     this.propagateIndex = 0;
     this.branches.length = 0;
+    // Learnt rules whose proof uses a now-disabled rule no longer hold (and vice versa).
+    this.enableDisableLearntRules();
   }
 
   #watch2OnHighest(r: Rule): void {
@@ -337,7 +339,7 @@ export class Engine extends SolverState {
   }
 
   /** Enable/disable learnt rules after problem rules were toggled (their proofs may be gone). */
-  #enableDisableLearntRules(): void {
+  enableDisableLearntRules(): void {
     for (let i = this.learntrules; i < this.rules.length; i++) {
       const r = this.rules[i];
       let why = 0;
@@ -368,7 +370,7 @@ export class Engine extends SolverState {
       for (const ri of this.ruleassertions) {
         const r = this.rules[ri];
         if (havedisabled && ri >= this.learntrules) {
-          this.#enableDisableLearntRules();
+          this.enableDisableLearntRules();
           havedisabled = false;
         }
         if (r.d < 0 || !r.p || r.w2) continue;

@@ -551,6 +551,7 @@ export function findUpdatePackages(solv: SolverState, s: number, allowAll: 0 | 1
   const name = pool.solvName[s];
   for (const p of solv.providersOfName(name)) {
     if (p === s) continue;
+    if (solv.pf.whatprovideswithdisabled && !solv.isInstalled(p) && solv.isDisabled(p)) continue;
     if (pool.solvName[p] === name) {
       if (solv.pf.implicitobsoleteusescolors && !solv.colormatch(s, p)) continue;
       if (!allowdowngrade && solv.evrCmp(s, p) > 0) continue;

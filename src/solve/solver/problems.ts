@@ -465,6 +465,25 @@ function convertSolution(solver: Solver, why: number, out: SolutionElement[]): v
       out.push({ p: SOLUTION_BEST, rp: p });
       return;
     }
+    if (!inst) return;
+    let rrIdx = solver.featurerules + (p - inst.start);
+    if (!solver.rules[rrIdx].p) rrIdx = solver.updaterules + (p - inst.start);
+    let mvrp = 0;
+    let rp = 0;
+    for (const l of solver.ruleLits(rrIdx)) {
+      if (l > 0 && dm[l] > 0 && !solver.isInstalled(l)) {
+        mvrp = l;
+        if (!solver.isMultiversion(l)) {
+          rp = l;
+          break;
+        }
+      }
+    }
+    if (!rp && mvrp) {
+      out.push({ p: SOLUTION_BEST, rp: mvrp }, { p, rp: 0 });
+      return;
+    }
+    if (rp) out.push({ p: SOLUTION_BEST, rp });
   }
 }
 

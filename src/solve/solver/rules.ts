@@ -22,6 +22,8 @@ import {
   JOB_SETREPO,
   JOB_SETVENDOR,
   JOB_TARGETED,
+  JOB_WEAK,
+  POLICY_MODE_RECOMMEND,
   RULE_PKG_CONFLICTS,
   RULE_PKG_IMPLICIT_OBSOLETES,
   RULE_PKG_INSTALLED_OBSOLETES,
@@ -39,7 +41,7 @@ import {
   SEL_SOLVABLE,
   SELECT_MASK,
 } from './constants.ts';
-import { findUpdatePackages, policyIsIllegal } from './policy.ts';
+import { findUpdatePackages, policyFilterUnwanted, policyIsIllegal } from './policy.ts';
 import { disableRule, enableRule, type Rule } from './rule-store.ts';
 import type { SolverState } from './state.ts';
 import { SYSTEM_SOLVABLE } from '../pool/pool.ts';
@@ -887,3 +889,154 @@ export function reenablePolicyRules(solv: SolverState, jobidx: number): void {
 
 /** Job kinds that create job rules (used by the solve setup). */
 export const JOB_RULE_KINDS = [JOB_INSTALL, JOB_ERASE, JOB_LOCK] as const;
+
+// ---- best rules (forcebest) -------------------------------------------------------------------
+
+function pruneBestUpdate(solv: SolverState, p: number, q: number[]): void {
+  const targets = solv.updateTargets?.get(p);
+  if (targets) filterList(q, (x) => targets.includes(x));
+  if (solv.dupinvolvedmap && solv.dupinvolvedmap[p] && solv.dupmap) {
+    const dm = solv.dupmap;
+    filterList(q, (x) => dm[x] === 1);
+  }
+  policyFilterUnwanted(solv, q, POLICY_MODE_RECOMMEND);
+}
+
+function filterList(q: number[], keep: (x: number) => boolean): void {
+  let j = 0;
+  for (let i = 0; i < q.length; i++) if (keep(q[i])) q[j++] = q[i];
+  q.length = j;
+}
+
+function pushUnique(q: number[], x: number): void {
+  if (!q.includes(x)) q.push(x);
+}
+
+function addRuleFromList(solv: SolverState, q: number[]): void {
+  const p2 = q.shift() as number;
+  if (q.length < 2) solv.addRule(p2, q.length ? q[0] : 0, 0);
+  else solv.addRule(p2, 0, solv.store.add(q));
+}
+
+/** solver_addbestrules: only the best candidates may fulfil forcebest jobs / best updates. */
+export function addBestRules(solv: SolverState, havebestinstalljobs: boolean, haslockjob: boolean): void {
+  const pool = solv.pool;
+  const inst = solv.installed;
+  solv.bestrules = solv.nrules();
+  const info: number[] = [];
+  let locked: Uint8Array | undefined;
+  if (haslockjob) {
+    locked = new Uint8Array(solv.nsolvables);
+    for (let i = 0; i < solv.ruletojob.length; i++) {
+      const r = solv.rules[solv.jobrules + i];
+      if (r.w2 || (solv.job[solv.ruletojob[i]] & JOB_MASK) !== JOB_LOCK) continue;
+      locked[Math.abs(r.p)] = 1;
+    }
+  }
+  const withDisabledPruned = (q: number[]): void => {
+    if (solv.disabled && solv.pf.whatprovideswithdisabled) filterList(q, (x) => solv.isInstalled(x) || !solv.isDisabled(x));
+  };
+  if (havebestinstalljobs) {
+    for (let i = 0; i < solv.job.length; i += 2) {
+      const how = solv.job[i];
+      if ((how & (JOB_MASK | JOB_FORCEBEST)) !== (JOB_INSTALL | JOB_FORCEBEST)) continue;
+      for (let j = 0; j < solv.ruletojob.length; j++) {
+        if (solv.ruletojob[j] !== i) continue;
+        const lits = solv.ruleLits(solv.jobrules + j);
+        let q = lits.filter((l) => l > 0);
+        let q2 = lits.filter((l) => l < 0);
+        withDisabledPruned(q);
+        if (!q.length) continue;
+        const oldcnt = q.length;
+        policyFilterUnwanted(solv, q, POLICY_MODE_RECOMMEND);
+        if (q.length === oldcnt) continue;
+        if (locked) {
+          const lk = locked;
+          q = [...q2, ...q];
+          q2 = [];
+          for (const p2 of lits) {
+            if (p2 <= 0) continue;
+            if (solv.isInstalled(p2)) {
+              if (lk[p2]) pushUnique(q, p2);
+            } else if (lk[p2]) continue;
+            q2.push(p2);
+          }
+          withDisabledPruned(q2);
+          policyFilterUnwanted(solv, q2, POLICY_MODE_RECOMMEND);
+          for (const x of q2) pushUnique(q, x);
+          q2 = [];
+        }
+        if (q2.length) q = [...q2, ...q];
+        addRuleFromList(solv, q);
+        if (how & JOB_WEAK) solv.weakruleq.push(solv.nrules() - 1);
+        info.push(-(solv.jobrules + j));
+      }
+    }
+  }
+  solv.bestrulesUp = solv.nrules();
+  if (inst && (solv.bestupdatemapAll || solv.bestupdatemap)) {
+    const allowun = solv.flags.allowuninstall || solv.allowuninstallAll || solv.allowuninstallmap !== undefined;
+    const m = allowun ? new Uint8Array(solv.nsolvables) : undefined;
+    for (let p = inst.start; p < inst.end; p++) {
+      const k = p - inst.start;
+      if (!solv.updatemapAll && !(solv.updatemap && solv.updatemap[k])) continue;
+      if (!solv.bestupdatemapAll && !(solv.bestupdatemap && solv.bestupdatemap[k])) continue;
+      let rid: number;
+      if (solv.flags.bestobeypolicy) rid = solv.updaterules + k;
+      else {
+        rid = solv.featurerules + k;
+        if (!solv.rules[rid].p) rid = solv.updaterules + k;
+      }
+      let q: number[] = [];
+      const d = solv.specialupdaters ? solv.specialupdaters[k] : 0;
+      if (d && rid === solv.updaterules + k) {
+        if (solv.rules[rid].p === p) q.push(p);
+        q.push(...solv.store.list(d));
+      } else q = solv.ruleLits(rid).filter((l) => l > 0);
+      let q2: number[] = locked ? [...q] : [];
+      pruneBestUpdate(solv, p, q);
+      if (!q.length) continue;
+      if (locked) {
+        const lk = locked;
+        if (lk[p]) pushUnique(q2, p);
+        for (const p2 of q2) if (solv.isInstalled(p2) && lk[p2]) pushUnique(q, p2);
+        q2 = q2.filter((p2) => solv.isInstalled(p2) || !lk[p2]);
+        pruneBestUpdate(solv, p, q2);
+        for (const x of q2) pushUnique(q, x);
+      }
+      if (solv.flags.bestobeypolicy) {
+        const fr = solv.featurerules + k;
+        if (solv.rules[fr].p) {
+          q2 = solv.ruleLits(fr).filter((l) => l > 0);
+          pruneBestUpdate(solv, p, q2);
+          for (const x of q2) pushUnique(q, x);
+          if (locked) {
+            const lk = locked;
+            q2 = solv.ruleLits(fr).filter((l) => l > 0 && (solv.isInstalled(l) || !lk[l]));
+            pruneBestUpdate(solv, p, q2);
+            for (const x of q2) pushUnique(q, x);
+          }
+        }
+      }
+      if (m && (solv.flags.allowuninstall || solv.allowuninstallAll || (solv.allowuninstallmap && solv.allowuninstallmap[k]))) {
+        // Both allowuninstall and best: forbid the non-best candidates instead.
+        const dd = q.length === 1 ? q[0] : -solv.store.add(q);
+        for (const x of q) m[x] = 1;
+        let frid = solv.featurerules + k;
+        if (!solv.rules[frid].p) frid = solv.updaterules + k;
+        for (const p2 of solv.ruleLits(frid)) {
+          if (m[p2]) continue;
+          if (dd >= 0) solv.addRule(-p2, dd, 0);
+          else solv.addRule(-p2, 0, -dd);
+          info.push(p);
+        }
+        for (const x of q) m[x] = 0;
+        continue;
+      }
+      addRuleFromList(solv, q);
+      info.push(p);
+    }
+  }
+  solv.bestrulesInfo = info;
+  solv.bestrulesEnd = solv.nrules();
+}

@@ -43,6 +43,7 @@ import { Engine } from './engine.ts';
 import { createObsoleteIndex, findUpdatePackages, policyFilterUnwanted, updateRecommendsMap } from './policy.ts';
 import { compareRules, disableRule } from './rule-store.ts';
 import {
+  addBestRules,
   addCleandepsUpdatepkg,
   addDupRules,
   addFeatureRule,
@@ -83,34 +84,67 @@ export class Solver extends Engine {
     const pool = this.pool;
     const inst = this.installed;
     if (!inst) return;
-    const targets = (this.updateTargets ??= new Map<number, number[]>());
-    const add = (pi: number): void => {
-      let l = targets.get(pi);
-      if (!l) targets.set(pi, (l = []));
-      if (!l.includes(p)) l.push(p);
+    const pairs = (this.#targetPairs ??= []);
+    if (this.isInstalled(p)) {
+      pairs.push([p, p]);
+      for (const pi of this.providersOfName(pool.solvName[p])) {
+        if (!this.isInstalled(pi) || pool.solvName[pi] !== pool.solvName[p] || pi === p) continue;
+        if (this.pf.implicitobsoleteusescolors && !this.colormatch(p, pi)) continue;
+        pairs.push([pi, p]);
+      }
+      return;
+    }
+    const mark = (pi: number): void => {
       if (how & JOB_FORCEBEST) {
         this.bestupdatemap ??= new Uint8Array(inst.end - inst.start);
         this.bestupdatemap[pi - inst.start] = 1;
       }
       if (how & JOB_CLEANDEPS) addCleandepsUpdatepkg(this, pi);
+      pairs.push([pi, p]);
     };
-    if (this.isInstalled(p)) {
-      add(p);
-      return;
-    }
+    let identicalp = 0;
+    const startcnt = pairs.length;
     for (const pi of this.providersOfName(pool.solvName[p])) {
       if (!this.isInstalled(pi) || pool.solvName[pi] !== pool.solvName[p]) continue;
       if (this.pf.implicitobsoleteusescolors && !this.colormatch(p, pi)) continue;
-      add(pi);
+      mark(pi);
+      if (pool.solvEvr[p] === pool.solvEvr[pi] && this.identical(p, pi)) identicalp = pi;
     }
     for (const obs of pool.deps(p, 'obsoletes')) {
       for (const pi of this.providers(obs)) {
-        if (!this.isInstalled(pi)) continue;
+        if (!this.isInstalled(pi) || pool.solvName[pi] === pool.solvName[p]) continue;
         if (!this.pf.obsoleteusesprovides && !this.matchNevr(pi, obs)) continue;
         if (this.pf.obsoleteusescolors && !this.colormatch(p, pi)) continue;
-        add(pi);
+        mark(pi);
       }
     }
+    if (identicalp) {
+      const endcnt = pairs.length;
+      for (let i = startcnt; i < endcnt; i++) pairs.push([pairs[i][0], identicalp]);
+    }
+  }
+
+  #targetPairs: [number, number][] | undefined;
+
+  /** transform_update_targets: installed → sorted unique targets; those installed get updated. */
+  #transformUpdateTargets(): void {
+    const pairs = this.#targetPairs;
+    const inst = this.installed;
+    if (!pairs || !inst) return;
+    this.#targetPairs = undefined;
+    if (!pairs.length) return;
+    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const targets = new Map<number, number[]>();
+    for (const [p, q] of pairs) {
+      let l = targets.get(p);
+      if (!l) {
+        targets.set(p, (l = []));
+        this.updatemap ??= new Uint8Array(inst.end - inst.start);
+        this.updatemap[p - inst.start] = 1;
+      }
+      if (l[l.length - 1] !== q) l.push(q);
+    }
+    this.updateTargets = targets;
   }
 
   /** solver_solve: build all rules for `job` (pairs how, what) and run the search. Returns #problems. */
@@ -201,6 +235,7 @@ export class Solver extends Engine {
             break;
         }
       }
+      this.#transformUpdateTargets();
       for (let p = inst.start; p < inst.end; p++) addPkgRulesForSolvable(this, p, addedmap);
       for (let p = inst.start; p < inst.end; p++) addPkgRulesForUpdaters(this, p, addedmap, true);
     }
@@ -339,7 +374,10 @@ export class Solver extends Engine {
     else this.infarchrules = this.infarchrulesEnd = this.nrules();
     if (this.dupinvolvedmapAll || this.dupinvolvedmap) addDupRules(this, addedmap);
     else this.duprules = this.duprulesEnd = this.nrules();
-    this.bestrules = this.bestrulesEnd = this.bestrulesUp = this.nrules();
+    const hasbestinstalljob = job.some((h, i) => i % 2 === 0 && (h & JOB_MASK) === JOB_INSTALL && (h & JOB_FORCEBEST) !== 0);
+    const haslockjob = this.ruletojob.some((j) => (job[j] & JOB_MASK) === JOB_LOCK);
+    if (this.bestupdatemapAll || this.bestupdatemap || hasbestinstalljob) addBestRules(this, hasbestinstalljob, haslockjob);
+    else this.bestrules = this.bestrulesEnd = this.bestrulesUp = this.nrules();
     this.yumobsrules = this.yumobsrulesEnd = this.nrules();
     this.choicerules = this.choicerulesEnd = this.nrules();
 

@@ -13,6 +13,8 @@ export interface PoolFlags {
   implicitobsoleteusescolors: boolean;
   forbidselfconflicts: boolean;
   noinstalledobsoletes: boolean;
+  /** Disabled (excluded) packages stay visible in whatprovides, but cannot be installed. */
+  whatprovideswithdisabled: boolean;
 }
 
 /** Solver switches (testcase `solverflags`, dnf options). Defaults are libsolv's. */
@@ -90,6 +92,7 @@ export function defaultPoolFlags(): PoolFlags {
     implicitobsoleteusescolors: false,
     forbidselfconflicts: false,
     noinstalledobsoletes: false,
+    whatprovideswithdisabled: false,
   };
 }
 
@@ -201,6 +204,7 @@ export class SolverState {
 
   readonly #wpOff = new Map<number, number>();
   readonly #nameDep = new Map<number, number>();
+  readonly #filtered = new WeakMap<Int32Array, Int32Array>();
   readonly #lits: number[] = [];
 
   constructor(input: SolverInput) {
@@ -238,7 +242,15 @@ export class SolverState {
 
   /** Providers of a dep, ascending (shared array). */
   providers(dep: number): Int32Array {
-    return this.pool.whatProvides(dep);
+    const all = this.pool.whatProvides(dep);
+    if (!this.disabled || this.pf.whatprovideswithdisabled) return all;
+    let f = this.#filtered.get(all);
+    if (!f) {
+      const dis = this.disabled;
+      f = all.some((p) => dis[p] === 1 && !this.isInstalled(p)) ? all.filter((p) => dis[p] !== 1 || this.isInstalled(p)) : all;
+      this.#filtered.set(all, f);
+    }
+    return f;
   }
 
   /** Providers of a plain package name (by string id): libsolv's FOR_PROVIDES(p, pp, s->name). */
@@ -248,7 +260,7 @@ export class SolverState {
       d = this.pool.dep(this.pool.strings.str(nameId));
       this.#nameDep.set(nameId, d);
     }
-    return this.pool.whatProvides(d);
+    return this.providers(d);
   }
 
   /** Dep id of a plain name (string id). */
