@@ -109,6 +109,17 @@ function cnf(e: RichExpr, prov: LeafProviders, neg: boolean): W {
         cond = cond.left;
       }
       const thenPos = e.kind === 'if';
+      if (neg && other === undefined) {
+        // The short forms libsolv normalises to: ¬(A if B) = ¬A ∧ B, ¬(A unless B) = ¬A ∨ B.
+        const parts = [cnf(e.then, prov, true), cnf(cond, prov, false)];
+        return thenPos ? andAll(parts) : orAll(parts);
+      }
+      if (neg && other !== undefined) {
+        // ¬(A if B else C) = (¬A ∧ B) ∨ (¬C ∧ ¬B), distributed as libsolv does (all pair clauses).
+        const a = andAll([cnf(e.then, prov, true), cnf(cond, prov, !thenPos)]);
+        const c = andAll([cnf(other, prov, true), cnf(cond, prov, thenPos)]);
+        return orAll([a, c]);
+      }
       // if:     then when cond, else-branch (or TRUE) when not cond.
       // unless: then when not cond, else-branch (or FALSE) when cond.
       // Written as (X ∨ ¬C) ∧ (Y ∨ C) with X the cond-true branch, Y the cond-false branch.

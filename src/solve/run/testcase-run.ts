@@ -2,7 +2,9 @@
 // solver's job queue, and the result is printed in testsolv's result format so it can be compared
 // line by line with the expected result (or with Debian's `testsolv -r`).
 import { createTransaction } from '../solver/transaction.ts';
-import { problemLines } from '../solver/problems.ts';
+import { problemLines, ruleClass, testcaseRuleId, type ProblemNaming } from '../solver/problems.ts';
+import { RULE_FEATURE, RULE_UNKNOWN } from '../solver/constants.ts';
+import { getRecommendations } from '../solver/recommend.ts';
 import { Solver } from '../solver/solver.ts';
 import { formatSolvable, parseTestcase } from '../testcase/index.ts';
 import type { TcPart, Testcase } from '../testcase/index.ts';
@@ -10,7 +12,7 @@ import { depText, findSolvable, jobText, jobToPairs, setupPart, solvableName, Un
 import { genidResultLines } from './genid.ts';
 import { jobsResultLines } from './selection.ts';
 
-const SUPPORTED_RESULTS = new Set(['transaction', 'problems']);
+const SUPPORTED_RESULTS = new Set(['transaction', 'problems', 'recommended', 'rules']);
 
 export function runPart(tc: Testcase, part: TcPart, system: TcPart['system']): string[] {
   if (part.unknown.length) throw new UnsupportedTestcase(part.unknown[0].reason);
@@ -44,6 +46,12 @@ export function runPart(tc: Testcase, part: TcPart, system: TcPart['system']): s
   solver.solve(job);
   const lines: string[] = [];
   const name = (p: number): string => solvableName(pool, p);
+  const naming: ProblemNaming = {
+    full: name,
+    plain: (p) => (p === 1 ? 'system:system' : formatSolvable(pool.record(p)?.tc ?? { name: '?', evr: '', flavors: [] })),
+    dep: (d) => depText(pool, d),
+    job: (how, what) => jobText(pool, how, what, solver),
+  };
   if (resultFlags.includes('transaction')) {
     const trans = createTransaction(solver);
     for (const step of trans.classified) {
@@ -51,16 +59,13 @@ export function runPart(tc: Testcase, part: TcPart, system: TcPart['system']): s
       lines.push(op !== undefined ? `${step.type} ${name(step.p)} ${name(op)}` : `${step.type} ${name(step.p)}`);
     }
   }
-  if (resultFlags.includes('problems')) {
-    lines.push(
-      ...problemLines(solver, {
-        full: name,
-        plain: (p) => (p === 1 ? 'system:system' : formatSolvable(pool.record(p)?.tc ?? { name: '?', evr: '', flavors: [] })),
-        dep: (d) => depText(pool, d),
-        job: (how, what) => jobText(pool, how, what, solver),
-      }),
-    );
+  if (resultFlags.includes('rules')) lines.push(...ruleLines(solver, naming));
+  if (resultFlags.includes('recommended')) {
+    const { recommended, suggested } = getRecommendations(solver);
+    for (const p of recommended) lines.push(`recommended ${name(p)}`);
+    for (const p of suggested) lines.push(`suggested ${name(p)}`);
   }
+  if (resultFlags.includes('problems')) lines.push(...problemLines(solver, naming));
   return lines.sort(byteCompare);
 }
 
@@ -100,3 +105,37 @@ export function runTestcase(text: string, file: string, opts: { readFile?: (name
   return out;
 }
 
+
+const RULE_CLASS_NAMES: Record<number, string> = {
+  0x100: 'pkg',
+  0x200: 'update',
+  0x300: 'feature',
+  0x400: 'job',
+  0x500: 'distupgrade',
+  0x600: 'infarch',
+  0x700: 'choice',
+  0x800: 'learnt',
+  0x900: 'best',
+  0xa00: 'yumobs',
+  0xb00: 'recommends',
+  0xc00: 'black',
+  0xd00: 'strictrepoprio',
+};
+
+/** testsolv's `rules` result: every rule's literals, tagged with its class and rule id. */
+function ruleLines(solver: Solver, n: ProblemNaming): string[] {
+  const out: string[] = [];
+  for (let rid = 1; ; rid++) {
+    const cls = ruleClass(solver, rid);
+    if (cls === RULE_UNKNOWN) break;
+    let lits = solver.ruleLits(rid).filter((p) => p !== -1);
+    if (!lits.length) lits = [-1];
+    if (cls === RULE_FEATURE && lits.length === 1 && lits[0] === -1) continue;
+    const prefix = `rule ${RULE_CLASS_NAMES[cls]} ${testcaseRuleId(solver, rid, n)}`;
+    for (const p of lits) {
+      const s = Math.abs(p) === 1 ? '@SYSTEM' : n.full(Math.abs(p));
+      out.push(p < 0 ? `${prefix} -${s}` : `${prefix}  ${s}`);
+    }
+  }
+  return out;
+}

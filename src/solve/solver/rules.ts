@@ -23,6 +23,7 @@ import {
   JOB_SETVENDOR,
   JOB_TARGETED,
   JOB_WEAK,
+  POLICY_MODE_CHOOSE,
   POLICY_MODE_RECOMMEND,
   RULE_PKG_CONFLICTS,
   RULE_PKG_IMPLICIT_OBSOLETES,
@@ -920,7 +921,6 @@ function addRuleFromList(solv: SolverState, q: number[]): void {
 
 /** solver_addbestrules: only the best candidates may fulfil forcebest jobs / best updates. */
 export function addBestRules(solv: SolverState, havebestinstalljobs: boolean, haslockjob: boolean): void {
-  const pool = solv.pool;
   const inst = solv.installed;
   solv.bestrules = solv.nrules();
   const info: number[] = [];
@@ -1039,4 +1039,206 @@ export function addBestRules(solv: SolverState, havebestinstalljobs: boolean, ha
   }
   solv.bestrulesInfo = info;
   solv.bestrulesEnd = solv.nrules();
+}
+
+// ---- choice rules -----------------------------------------------------------------------------
+
+/** choicerule_find_installed: the installed package `p` would replace (same name or obsoleted). */
+function choiceFindInstalled(solv: SolverState, p: number): number {
+  const pool = solv.pool;
+  if (pool.solvRepo[p] < 0) return 0;
+  if (solv.isInstalled(p)) return p;
+  for (const p2 of solv.providersOfName(pool.solvName[p])) {
+    if (!solv.isInstalled(p2)) continue;
+    if (!solv.pf.implicitobsoleteusesprovides && pool.solvName[p] !== pool.solvName[p2]) continue;
+    if (solv.pf.implicitobsoleteusescolors && !solv.colormatch(p, p2)) continue;
+    return p2;
+  }
+  for (const obs of pool.deps(p, 'obsoletes')) {
+    for (const p2 of solv.providers(obs)) {
+      if (!solv.isInstalled(p2)) continue;
+      if (!solv.pf.obsoleteusesprovides && !solv.matchNevr(p2, obs)) continue;
+      if (solv.pf.obsoleteusescolors && !solv.colormatch(p, p2)) continue;
+      return p2;
+    }
+  }
+  return 0;
+}
+
+/**
+ * solver_choicerulecheck: does none of the (best) updates of installed `pi` provide what rule `r`
+ * asks for (`m` marks the rule's providers)? `qcheck` caches the updates of the last `pi`.
+ */
+function choiceRuleCheck(solv: SolverState, pi: number, m: Uint8Array, qcheck: number[]): boolean {
+  const inst = solv.installed as { start: number };
+  if (!qcheck.length || qcheck[0] !== pi) {
+    qcheck.length = 0;
+    let ur = solv.updaterules + (pi - inst.start);
+    if (!solv.rules[ur].p) ur = solv.featurerules + (pi - inst.start);
+    if (!solv.rules[ur].p) return false;
+    qcheck.push(pi, 0);
+    for (const p of solv.ruleLits(ur)) if (p > 0) qcheck.push(p);
+  }
+  if (qcheck.length === 2) return true;
+  if (qcheck.length === 3) return m[qcheck[2]] ? false : true;
+  if (!qcheck[1]) {
+    let all = true;
+    for (let i = 2; i < qcheck.length; i++) if (!m[qcheck[i]]) all = false;
+    if (all) return false;
+    const rest = qcheck.slice(2);
+    policyFilterUnwanted(solv, rest, POLICY_MODE_CHOOSE);
+    qcheck.length = 0;
+    qcheck.push(pi, 1, ...rest);
+  }
+  for (let i = 2; i < qcheck.length; i++) if (m[qcheck[i]]) return false;
+  return true;
+}
+
+/**
+ * solver_addchoicerules: for a requires that could be met by updating an installed package or by a
+ * new package, a weak rule that prefers the update (so `install foo` does not pull a new provider
+ * when an update of something installed would do).
+ */
+export function addChoiceRules(solv: SolverState): void {
+  const pool = solv.pool;
+  const inst = solv.installed;
+  solv.choicerules = solv.nrules();
+  solv.choicerulesInfo = [];
+  if (!inst) {
+    solv.choicerulesEnd = solv.nrules();
+    return;
+  }
+  let dodowngradecheck = solv.flags.allowdowngrade;
+  if ((solv.dupinvolvedmapAll || solv.dupinvolvedmap) && solv.flags.dupallowdowngrade) dodowngradecheck = true;
+  const m = new Uint8Array(solv.nsolvables);
+  const mneg = new Uint8Array(solv.nsolvables);
+  for (const [a, b] of [
+    [solv.infarchrules, solv.infarchrulesEnd],
+    [solv.duprules, solv.duprulesEnd],
+  ]) {
+    for (let rid = a; rid < b; rid++) {
+      const r = solv.rules[rid];
+      if (r.p < 0 && !r.w2 && (r.d === 0 || r.d === -1)) mneg[-r.p] = 1;
+    }
+  }
+  const qcheck: number[] = [];
+  let lastP = 0;
+  let lastQ: number[] = [];
+  for (let rid = 1; rid < solv.pkgrulesEnd; rid++) {
+    const r = solv.rules[rid];
+    if (r.p >= 0 || ((r.d === 0 || r.d === -1) && r.w2 <= 0)) continue;
+    let qi: number[] = [];
+    let havechoice = false;
+    let isinstalled = false;
+    const lits = solv.ruleLits(rid);
+    for (const p of lits) {
+      if (p < 0) {
+        const p2 = solv.isInstalled(-p) ? -p : 0;
+        if (p2 && !(solv.updatemapAll || (solv.updatemap && solv.updatemap[p2 - inst.start]))) isinstalled = true;
+        continue;
+      }
+      if (pool.solvRepo[p] < 0) continue;
+      if (solv.isInstalled(p)) {
+        qi.push(p, p);
+        continue;
+      }
+      const p2 = choiceFindInstalled(solv, p);
+      if (p2) {
+        if (mneg[p]) continue;
+        if (policyIsIllegal(solv, p2, p, 0)) continue;
+        qi.push(p2, p);
+        continue;
+      }
+      havechoice = true;
+    }
+    if (!havechoice || !qi.length) continue;
+    for (const p of lits) if (p > 0) m[p] = 1;
+    if (!isinstalled) {
+      const kept: number[] = [];
+      for (let i = 0; i < qi.length; i += 2) {
+        const p2 = qi[i];
+        const p = qi[i + 1];
+        let isdowngrade = false;
+        if (dodowngradecheck && pool.solvName[p2] === pool.solvName[p] && solv.evrCmp(p2, p) > 0) isdowngrade = true;
+        if (isdowngrade || solv.updatemapAll || (solv.updatemap && solv.updatemap[p2 - inst.start])) {
+          if (choiceRuleCheck(solv, p2, m, qcheck)) continue;
+        }
+        kept.push(p2, p);
+      }
+      qi = kept;
+    }
+    if (!qi.length) {
+      for (const p of lits) if (p > 0) m[p] = 0;
+      continue;
+    }
+    const q: number[] = [];
+    const qinst: number[] = [];
+    for (let i = 0; i < qi.length; i += 2) {
+      q.push(qi[i + 1]);
+      qinst.push(qi[i]);
+    }
+    // If every update of every involved installed package is among the providers, no rule needed.
+    let i = 0;
+    for (; i < qinst.length; i++) {
+      if (!qinst[i]) continue;
+      let ur = solv.updaterules + (qinst[i] - inst.start);
+      if (!solv.rules[ur].p) ur = solv.featurerules + (qinst[i] - inst.start);
+      if (!solv.rules[ur].p) continue;
+      let missing = false;
+      for (const p of solv.ruleLits(ur)) if (!m[p]) missing = true;
+      if (missing) break;
+      for (let j = i + 1; j < qinst.length; j++) if (qinst[i] === qinst[j]) qinst[j] = 0;
+    }
+    let negcnt = 0;
+    for (const p of lits) {
+      if (p > 0) m[p] = 0;
+      else negcnt++;
+    }
+    if (i === qinst.length) continue;
+    if (negcnt > 1) {
+      const negs = lits.filter((p) => p < 0 && p !== r.p);
+      q.unshift(...negs);
+    }
+    if (lastP === r.p && lastQ.length === q.length && lastQ.every((x, k) => x === q[k])) continue;
+    lastP = r.p;
+    lastQ = [...q];
+    solv.addRule(r.p, 0, q.length ? solv.store.add(q) : 0);
+    solv.weakruleq.push(solv.nrules() - 1);
+    solv.choicerulesInfo.push(rid);
+  }
+  solv.choicerulesEnd = solv.nrules();
+}
+
+/** solver_disablechoicerules: disable this choice rule and those sharing its dropped providers. */
+export function disableChoiceRules(solv: SolverState, rid: number): void {
+  disableRule(solv.rules[rid]);
+  const m = new Uint8Array(solv.nsolvables);
+  for (const p of solv.ruleLits(solv.choicerulesInfo[rid - solv.choicerules])) if (p > 0) m[p] = 1;
+  for (const p of solv.ruleLits(rid)) if (p > 0) m[p] = 0;
+  for (let r2 = solv.choicerules; r2 < solv.choicerulesEnd; r2++) {
+    if (solv.rules[r2].d < 0) continue;
+    const origin = solv.ruleLits(solv.choicerulesInfo[r2 - solv.choicerules]);
+    if (origin.some((p) => p > 0 && m[p])) disableRule(solv.rules[r2]);
+  }
+}
+
+/** solver_check_unneeded_choicerules: drop choice rules whose origin got fulfilled another way. */
+export function checkUnneededChoiceRules(solv: SolverState): boolean {
+  let havedisabled = false;
+  for (let rid = solv.choicerules; rid < solv.choicerulesEnd; rid++) {
+    const r = solv.rules[rid];
+    if (r.d < 0) continue;
+    const orid = solv.choicerulesInfo[rid - solv.choicerules];
+    if (solv.rules[orid].d < 0) continue;
+    const mine = solv.ruleLits(rid);
+    for (const p of solv.ruleLits(orid)) {
+      if (p < 0 || solv.decisionmap[p] <= 0) continue;
+      if (!mine.includes(p)) {
+        disableChoiceRules(solv, rid);
+        havedisabled = true;
+        break;
+      }
+    }
+  }
+  return havedisabled;
 }

@@ -44,6 +44,9 @@ import { createObsoleteIndex, findUpdatePackages, policyFilterUnwanted, updateRe
 import { compareRules, disableRule } from './rule-store.ts';
 import {
   addBestRules,
+  addChoiceRules,
+  checkUnneededChoiceRules,
+  disableChoiceRules,
   addCleandepsUpdatepkg,
   addDupRules,
   addFeatureRule,
@@ -72,6 +75,10 @@ export class Solver extends Engine {
 
   #inst(p: number): number {
     return p - (this.installed as { start: number }).start;
+  }
+
+  override disableChoiceRules(rid: number): void {
+    disableChoiceRules(this, rid);
   }
 
   #addJobRule(p: number, p2: number, d: number, jobidx: number, weak: boolean): void {
@@ -379,7 +386,7 @@ export class Solver extends Engine {
     if (this.bestupdatemapAll || this.bestupdatemap || hasbestinstalljob) addBestRules(this, hasbestinstalljob, haslockjob);
     else this.bestrules = this.bestrulesEnd = this.bestrulesUp = this.nrules();
     this.yumobsrules = this.yumobsrulesEnd = this.nrules();
-    this.choicerules = this.choicerulesEnd = this.nrules();
+    addChoiceRules(this);
 
     if (this.weakruleq.length || this.recommendsRules.size) {
       this.weakrulemap = new Uint8Array(this.nrules());
@@ -523,6 +530,11 @@ export class Solver extends Engine {
           }
         }
         if (broke) continue;
+      }
+      if (this.choicerules !== this.choicerulesEnd && checkUnneededChoiceRules(this)) {
+        this.reset();
+        level = 0;
+        continue;
       }
       // Auto-minimisation: revisit branches where a recommended alternative was passed over.
       if (this.branches.length) {
