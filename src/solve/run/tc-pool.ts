@@ -41,6 +41,7 @@ import {
   SEL_SOLVABLE,
 } from '../solver/constants.ts';
 import type { Solver } from '../solver/solver.ts';
+import type { RichExpr } from '../../rpm/richdep.ts';
 import { selectionToJobs } from './selection.ts';
 import type { PoolFlags, SolverFlags } from '../solver/state.ts';
 import { defaultSolverFlags } from '../solver/state.ts';
@@ -278,3 +279,45 @@ export function depText(pool: Pool<TcPoolPackage>, d: number): string {
   return pool.table.toString(d);
 }
 
+
+/** testcase_dep2str for a pool dependency: rich deps in testcase syntax (`A | B`, `A <IF> B`). */
+export function testcaseDepText(pool: Pool<TcPoolPackage>, d: number): string {
+  const expr = pool.richExpr(d);
+  if (!expr) return pool.table.toString(d);
+  const ops: Record<string, string> = { and: ' & ', or: ' | ', with: ' + ' };
+  const fmt = (e: RichExpr, top: boolean): string => {
+    let s: string;
+    switch (e.kind) {
+      case 'dep':
+        return e.version ? `${e.name} ${senseText(e.flags)} ${e.version}` : e.name;
+      case 'group':
+        return fmt(e.expr, top);
+      case 'and':
+      case 'or':
+      case 'with':
+        s = e.operands.map((o) => fmt(o, false)).join(ops[e.kind]);
+        break;
+      case 'without':
+        s = `${fmt(e.left, false)} - ${fmt(e.right, false)}`;
+        break;
+      case 'else':
+        s = `${fmt(e.left, false)} <ELSE> ${fmt(e.right, false)}`;
+        break;
+      case 'if':
+      case 'unless': {
+        const op = e.kind === 'if' ? ' <IF> ' : ' <UNLESS> ';
+        s = `${fmt(e.then, false)}${op}${e.else ? `(${fmt(e.cond, false)} <ELSE> ${fmt(e.else, false)})` : fmt(e.cond, false)}`;
+        break;
+      }
+    }
+    return top ? s : `(${s})`;
+  };
+  return fmt(expr, true);
+}
+
+function senseText(flags: number): string {
+  const lt = flags & 2 ? '<' : '';
+  const gt = flags & 4 ? '>' : '';
+  const eq = flags & 8 ? '=' : '';
+  return `${lt}${gt}${eq}`;
+}

@@ -3,16 +3,18 @@
 // line by line with the expected result (or with Debian's `testsolv -r`).
 import { createTransaction } from '../solver/transaction.ts';
 import { problemLines, ruleClass, testcaseRuleId, type ProblemNaming } from '../solver/problems.ts';
+import { alternativeText, getAlternatives } from '../solver/alternatives.ts';
+import { createHash } from 'node:crypto';
 import { RULE_FEATURE, RULE_UNKNOWN } from '../solver/constants.ts';
 import { getRecommendations } from '../solver/recommend.ts';
 import { Solver } from '../solver/solver.ts';
 import { formatSolvable, parseTestcase } from '../testcase/index.ts';
 import type { TcPart, Testcase } from '../testcase/index.ts';
-import { depText, findSolvable, jobText, jobToPairs, setupPart, solvableName, UnsupportedTestcase } from './tc-pool.ts';
+import { depText, testcaseDepText, findSolvable, jobText, jobToPairs, setupPart, solvableName, UnsupportedTestcase } from './tc-pool.ts';
 import { genidResultLines } from './genid.ts';
 import { jobsResultLines } from './selection.ts';
 
-const SUPPORTED_RESULTS = new Set(['transaction', 'problems', 'recommended', 'rules']);
+const SUPPORTED_RESULTS = new Set(['transaction', 'problems', 'recommended', 'rules', 'alternatives']);
 
 export function runPart(tc: Testcase, part: TcPart, system: TcPart['system']): string[] {
   if (part.unknown.length) throw new UnsupportedTestcase(part.unknown[0].reason);
@@ -60,6 +62,7 @@ export function runPart(tc: Testcase, part: TcPart, system: TcPart['system']): s
     }
   }
   if (resultFlags.includes('rules')) lines.push(...ruleLines(solver, naming));
+  if (resultFlags.includes('alternatives')) lines.push(...alternativeLines(solver, naming, (d) => testcaseDepText(pool, d)));
   if (resultFlags.includes('recommended')) {
     const { recommended, suggested } = getRecommendations(solver);
     for (const p of recommended) lines.push(`recommended ${name(p)}`);
@@ -136,6 +139,28 @@ function ruleLines(solver: Solver, n: ProblemNaming): string[] {
       const s = Math.abs(p) === 1 ? '@SYSTEM' : n.full(Math.abs(p));
       out.push(p < 0 ? `${prefix} -${s}` : `${prefix}  ${s}`);
     }
+  }
+  return out;
+}
+
+function md5Prefix(parts: readonly string[]): string {
+  const h = createHash('md5');
+  for (const p of parts) h.update(Buffer.concat([Buffer.from(p, 'utf8'), Buffer.of(0)]));
+  return h.digest('hex').slice(0, 8);
+}
+
+/** testsolv's `alternatives` result: each open choice the solver made, with what it picked. */
+function alternativeLines(solver: Solver, n: ProblemNaming, tcDep: (d: number) => string): string[] {
+  const out: string[] = [];
+  for (const alt of getAlternatives(solver)) {
+    const id = alt.from ? md5Prefix([n.full(alt.from), tcDep(alt.id)]) : md5Prefix([testcaseRuleId(solver, alt.id, n)]);
+    const prefix = `alternative ${id} `;
+    out.push(`${prefix} 0 ${alternativeText(solver, alt, n)}`);
+    alt.choices.forEach((p, i) => {
+      const num = i + 1 >= 10 ? String(i + 1) : ` ${i + 1}`;
+      const mark = -p === alt.chosen ? '+ ' : p < 0 ? '- ' : '  ';
+      out.push(`${prefix}${num} ${mark}${n.full(Math.abs(p))}`);
+    });
   }
   return out;
 }
