@@ -11,6 +11,7 @@ import {
   RULE_PKG_RECOMMENDS,
   RULE_PKG_REQUIRES,
   RULE_UPDATE,
+  RULE_YUMOBS,
   SEL_NAME,
   SEL_ONE_OF,
   SEL_PROVIDES,
@@ -104,6 +105,8 @@ export function alternativeText(solver: Solver, alt: Alternative, n: ProblemNami
       if (select === SEL_ONE_OF) return solver.store.list(dep).map((p) => n.plain(p)).join(', ');
       return n.job(to, dep);
     }
+    case RULE_YUMOBS:
+      return `${solver.pool.name(to)}, obsoleting ${n.dep(dep)}`;
     case RULE_UPDATE:
     case RULE_FEATURE:
       return n.plain(from);

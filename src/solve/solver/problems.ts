@@ -32,6 +32,7 @@ import {
   RULE_UNKNOWN,
   RULE_UPDATE,
   RULE_YUMOBS,
+  RULE_STRICT_REPO_PRIORITY,
   SEL_NAME,
   SEL_PROVIDES,
   SELECT_MASK,
@@ -56,6 +57,8 @@ const SOLUTION_JOB = 0;
 const SOLUTION_DISTUPGRADE = -1;
 const SOLUTION_INFARCH = -2;
 const SOLUTION_BEST = -3;
+const SOLUTION_BLACK = -5;
+const SOLUTION_STRICTREPOPRIORITY = -6;
 
 export interface SolutionElement {
   /** SOLUTION_JOB (0) with rp = job index + 1; < 0: allow rp; > 0: erase p (rp 0) or replace p by rp. */
@@ -96,7 +99,9 @@ export function ruleClass(solver: Solver, rid: number): number {
   if (rid >= solver.infarchrules && rid < solver.infarchrulesEnd) return RULE_INFARCH;
   if (rid >= solver.bestrules && rid < solver.bestrulesEnd) return RULE_BEST;
   if (rid >= solver.yumobsrules && rid < solver.yumobsrulesEnd) return RULE_YUMOBS;
+  if (rid >= solver.blackrules && rid < solver.blackrulesEnd) return RULE_BLACK;
   if (rid >= solver.choicerules && rid < solver.choicerulesEnd) return RULE_CHOICE;
+  if (rid >= solver.strictrepopriorules && rid < solver.strictrepopriorulesEnd) return RULE_STRICT_REPO_PRIORITY;
   if (rid >= solver.learntrules && rid < solver.nrules()) return RULE_LEARNT;
   return RULE_UNKNOWN;
 }
@@ -144,6 +149,12 @@ export function ruleInfo(solver: Solver, rid: number): RuleInfo {
   if (rid >= solver.bestrules && rid < solver.bestrulesEnd) {
     const info = solver.bestrulesInfo[rid - solver.bestrules];
     return { ...out, type: RULE_BEST, from: info > 0 ? info : 0, to: info < 0 ? -info : 0 };
+  }
+  if (rid >= solver.blackrules && rid < solver.blackrulesEnd) return { ...out, type: RULE_BLACK, from: -r.p };
+  if (rid >= solver.strictrepopriorules && rid < solver.strictrepopriorulesEnd) return { ...out, type: RULE_STRICT_REPO_PRIORITY, from: -r.p };
+  if (rid >= solver.yumobsrules && rid < solver.yumobsrulesEnd) {
+    const d = r.d < 0 ? -r.d - 1 : r.d;
+    return { type: RULE_YUMOBS, from: -r.p, to: d ? solver.store.data[d] : r.w2, dep: solver.yumobsrulesInfo[rid - solver.yumobsrules] };
   }
   if (rid >= solver.choicerules && rid < solver.choicerulesEnd) return { ...out, type: RULE_CHOICE, from: solver.choicerulesInfo[rid - solver.choicerules] ?? 0 };
   if (rid >= solver.learntrules) return { ...out, type: RULE_LEARNT };
@@ -194,6 +205,10 @@ export function problemRuleText(solver: Solver, info: RuleInfo, n: ProblemNaming
       return `package ${s(from)} requires ${n.dep(dep)}, but none of the providers can be installed`;
     case RULE_PKG_SELF_CONFLICT:
       return `package ${s(from)} conflicts with ${n.dep(dep)} provided by itself`;
+    case RULE_STRICT_REPO_PRIORITY:
+      return `package ${s(from)} is excluded by strict repo priority`;
+    case RULE_YUMOBS:
+      return `both package ${s(from)} and ${s(to)} obsolete ${n.dep(dep)}`;
     case RULE_BLACK:
       return `package ${s(from)} can only be installed by a direct request`;
     default:
@@ -208,10 +223,12 @@ interface Found {
   con: number;
   sys: number;
   job: number;
+  blk: number;
+  scp: number;
 }
 
 function findProblemRuleInternal(solver: Solver, idx: number, f: Found, rseen: Set<number>): void {
-  const lf: Found = { req: 0, con: 0, sys: 0, job: 0 };
+  const lf: Found = { req: 0, con: 0, sys: 0, job: 0, blk: 0, scp: 0 };
   const pool = solver.pool;
   let jobassert = 0;
   for (let i = idx; solver.learntPool[i] !== 0; i++) {
@@ -249,6 +266,14 @@ function findProblemRuleInternal(solver: Solver, idx: number, f: Found, rseen: S
       if (!f.sys) f.sys = rid;
       continue;
     }
+    if (inRange(solver.blackrules, solver.blackrulesEnd)) {
+      if (!f.blk) f.blk = rid;
+      continue;
+    }
+    if (inRange(solver.strictrepopriorules, solver.strictrepopriorulesEnd)) {
+      if (!f.scp) f.scp = rid;
+      continue;
+    }
     if (rid >= solver.pkgrulesEnd) continue;
     const r = solver.rules[rid];
     const d = r.d < 0 ? -r.d - 1 : r.d;
@@ -281,10 +306,12 @@ function findProblemRuleInternal(solver: Solver, idx: number, f: Found, rseen: S
   if (!f.con && lf.con) f.con = lf.con;
   if (!f.job && lf.job) f.job = lf.job;
   if (!f.sys && lf.sys) f.sys = lf.sys;
+  if (!f.blk && lf.blk) f.blk = lf.blk;
+  if (!f.scp && lf.scp) f.scp = lf.scp;
 }
 
 export function findProblemRule(solver: Solver, proofIdx: number): number {
-  const f: Found = { req: 0, con: 0, sys: 0, job: 0 };
+  const f: Found = { req: 0, con: 0, sys: 0, job: 0, blk: 0, scp: 0 };
   findProblemRuleInternal(solver, proofIdx, f, new Set());
   const { req: reqr, con: conr } = f;
   if (reqr && conr && solver.installed && solver.rules[reqr].p < 0 && solver.rules[conr].p < 0 && solver.rules[conr].w2 < 0) {
@@ -298,7 +325,7 @@ export function findProblemRule(solver: Solver, proofIdx: number): number {
       if (solver.ruleLits(reqr).includes(cp)) return conr;
     }
   }
-  return f.req || f.con || f.sys || f.job;
+  return f.req || f.con || f.blk || f.scp || f.sys || f.job;
 }
 
 export function findAllProblemRules(solver: Solver, proofIdx: number): number[] {
@@ -452,6 +479,14 @@ function convertSolution(solver: Solver, why: number, out: SolutionElement[]): v
       }
     }
     out.push({ p, rp });
+    return;
+  }
+  if (why >= solver.blackrules && why < solver.blackrulesEnd) {
+    out.push({ p: SOLUTION_BLACK, rp: -solver.rules[why].p });
+    return;
+  }
+  if (why >= solver.strictrepopriorules && why < solver.strictrepopriorulesEnd) {
+    out.push({ p: SOLUTION_STRICTREPOPRIORITY, rp: -solver.rules[why].p });
     return;
   }
   if (why >= solver.bestrules && why < solver.bestrulesEnd) {

@@ -6,6 +6,7 @@ import {
   ILLEGAL_DOWNGRADE,
   ILLEGAL_NAMECHANGE,
   ILLEGAL_VENDORCHANGE,
+  JOB_BLACKLIST,
   JOB_CLEANDEPS,
   JOB_DISTUPGRADE,
   JOB_ERASE,
@@ -42,7 +43,7 @@ import {
   SEL_SOLVABLE,
   SELECT_MASK,
 } from './constants.ts';
-import { findUpdatePackages, policyFilterUnwanted, policyIsIllegal } from './policy.ts';
+import { findUpdatePackages, policyFilterUnwanted, policyIsIllegal, pruneToBestVersion } from './policy.ts';
 import { disableRule, enableRule, type Rule } from './rule-store.ts';
 import type { SolverState } from './state.ts';
 import { SYSTEM_SOLVABLE } from '../pool/pool.ts';
@@ -666,6 +667,8 @@ export function addDupRules(solv: SolverState, m: Uint8Array): void {
 const DISABLE_UPDATE = 1;
 const DISABLE_INFARCH = 2;
 const DISABLE_DUP = 3;
+const DISABLE_BLACK = 4;
+const DISABLE_REPOPRIO = 5;
 
 function intersectObsoleted(solv: SolverState, p: number): number[] {
   // Installed packages that installing `p` would replace (same name or obsoleted).
@@ -731,6 +734,15 @@ function jobToDisableList(solv: SolverState, how: number, what: number, q: numbe
           q.push(DISABLE_DUP, pool.solvName[p]);
         }
       }
+      if ((set & JOB_SETREPO) !== 0 && solv.strictrepopriorules !== solv.strictrepopriorulesEnd) {
+        const names: number[] = [];
+        for (const p of sel) {
+          if (names.includes(pool.solvName[p])) continue;
+          names.push(pool.solvName[p]);
+          q.push(DISABLE_REPOPRIO, pool.solvName[p]);
+        }
+      }
+      if ((set & JOB_SETEVR) !== 0 && solv.blackrules !== solv.blackrulesEnd) for (const p of sel) q.push(DISABLE_BLACK, p);
       if (!inst || inst.end === inst.start) return;
       for (const p of sel) {
         if (solv.isInstalled(p)) return;
@@ -838,6 +850,10 @@ function applyDisable(solv: SolverState, type: number, arg: number, enable: bool
   if (type === DISABLE_UPDATE) (enable ? reenableUpdateRule : disableUpdateRule)(solv, arg);
   else if (type === DISABLE_INFARCH) forNameRules(solv, solv.infarchrules, solv.infarchrulesEnd, arg, enable ? enableRule : disableRule);
   else if (type === DISABLE_DUP) forNameRules(solv, solv.duprules, solv.duprulesEnd, arg, enable ? enableRule : disableRule);
+  else if (type === DISABLE_REPOPRIO) forNameRules(solv, solv.strictrepopriorules, solv.strictrepopriorulesEnd, arg, enable ? enableRule : disableRule);
+  else if (type === DISABLE_BLACK) {
+    for (let i = solv.blackrules; i < solv.blackrulesEnd; i++) if (solv.rules[i].p === -arg) (enable ? enableRule : disableRule)(solv.rules[i]);
+  }
 }
 
 function enabledJobLists(solv: SolverState, skipJob = -1): number[] {
@@ -1241,4 +1257,140 @@ export function checkUnneededChoiceRules(solv: SolverState): boolean {
     }
   }
   return havedisabled;
+}
+
+// ---- yum-style obsoletes ----------------------------------------------------------------------
+
+/** find_obsolete_group: packages sharing the obsoletes `obs` of an installed package, by name group. */
+function findObsoleteGroup(solv: SolverState, obs: number): number[] {
+  const pool = solv.pool;
+  const pf = solv.pf;
+  const q: number[] = [];
+  for (const p2 of solv.providers(obs)) {
+    if (!solv.isInstalled(p2)) continue;
+    if (!pf.obsoleteusesprovides && !solv.matchNevr(p2, obs)) continue;
+    const consider = (op: number): void => {
+      if (!pool.deps(op, 'obsoletes').length) return;
+      if ((pf.obsoleteusescolors || pf.implicitobsoleteusescolors) && !solv.colormatch(p2, op)) return;
+      if (pool.deps(op, 'obsoletes').includes(obs) && !q.includes(op)) q.push(op);
+    };
+    for (const op of solv.obsoletesIndex?.get(p2) ?? []) consider(op);
+    for (const op of solv.providersOfName(pool.solvName[p2])) if (pool.solvName[op] === pool.solvName[p2]) consider(op);
+  }
+  const qn = [...q];
+  pruneToBestVersionForYumobs(solv, qn);
+  if (qn.length === 1) return [];
+  const out: number[] = [];
+  let ncnt = 0;
+  for (const b of qn) {
+    const n = pool.solvName[b];
+    let got = false;
+    for (const p of q) {
+      if (pool.solvName[p] === n) {
+        out.push(p);
+        got = true;
+      }
+    }
+    if (got) {
+      out.push(0);
+      ncnt++;
+    }
+  }
+  return ncnt <= 1 ? [] : out;
+}
+
+function pruneToBestVersionForYumobs(solv: SolverState, q: number[]): void {
+  pruneToBestVersion(solv, q);
+}
+
+/** solver_addyumobsrules: a package of one obsoleting group excludes the other groups (yum). */
+export function addYumobsRules(solv: SolverState): void {
+  const pool = solv.pool;
+  const inst = solv.installed;
+  const pf = solv.pf;
+  solv.yumobsrules = solv.nrules();
+  solv.yumobsrulesInfo = [];
+  if (!inst || !solv.obsoletesIndex) {
+    solv.yumobsrulesEnd = solv.nrules();
+    return;
+  }
+  const qo: number[] = [];
+  for (let p = inst.start; p < inst.end; p++) {
+    for (const op of solv.obsoletesIndex.get(p) ?? []) {
+      for (const obs of pool.deps(op, 'obsoletes')) {
+        for (const p2 of solv.providers(obs)) {
+          if (!solv.isInstalled(p2)) continue;
+          if (!pf.obsoleteusesprovides && !solv.matchNevr(p2, obs)) continue;
+          if ((pf.obsoleteusescolors || pf.implicitobsoleteusescolors) && !solv.colormatch(p, p2)) continue;
+          if (!qo.includes(obs)) qo.push(obs);
+          break;
+        }
+      }
+    }
+  }
+  for (const obs of qo) {
+    const qq = findObsoleteGroup(solv, obs);
+    if (!qq.length) continue;
+    let group = 0;
+    for (let j = 0; j < qq.length; j++) {
+      const p = qq[j];
+      if (!p) {
+        group++;
+        continue;
+      }
+      if (solv.isInstalled(p)) continue;
+      let groupk = 0;
+      let groupstart = 0;
+      for (let k = 0; k < qq.length; k++) {
+        if (qq[k]) continue;
+        if (group !== groupk && k > groupstart) {
+          if (k - groupstart === 1) solv.addRule(-p, qq[groupstart], 0);
+          else solv.addRule(-p, 0, solv.store.add(qq.slice(groupstart, k)));
+          solv.yumobsrulesInfo.push(obs);
+        }
+        groupstart = k + 1;
+        groupk++;
+      }
+    }
+  }
+  solv.yumobsrulesEnd = solv.nrules();
+}
+
+// ---- blacklist and strict repo priority ---------------------------------------------------
+
+/** solver_addblackrules: blacklisted packages can only come in by a direct request. */
+export function addBlackRules(solv: SolverState): void {
+  const pool = solv.pool;
+  solv.blackrules = solv.nrules();
+  const names = new Set<number>();
+  const jobs: number[] = [];
+  for (let i = 0; i < solv.job.length; i += 2) if ((solv.job[i] & JOB_MASK) === JOB_BLACKLIST) jobs.push(i);
+  for (const i of jobs) for (const p of jobSelect(solv, solv.job[i] & SELECT_MASK, solv.job[i + 1])) if (solv.isInstalled(p)) names.add(pool.solvName[p]);
+  for (const i of jobs) {
+    for (const p of jobSelect(solv, solv.job[i] & SELECT_MASK, solv.job[i + 1])) {
+      if (solv.isInstalled(p) || names.has(pool.solvName[p])) continue;
+      solv.addRule(-p, 0, 0);
+    }
+  }
+  solv.blackrulesEnd = solv.nrules();
+}
+
+/** solver_addstrictrepopriorules: only the highest-priority repo may provide a package name. */
+export function addStrictRepoPrioRules(solv: SolverState, m: Uint8Array): void {
+  const pool = solv.pool;
+  const prio = m.slice();
+  solv.strictrepopriorules = solv.nrules();
+  for (let p = 2; p < solv.nsolvables; p++) {
+    if (!prio[p]) continue;
+    const name = pool.solvName[p];
+    let max = solv.repoPriority(p);
+    for (const p2 of solv.providersOfName(name)) if (pool.solvName[p2] === name && solv.repoPriority(p2) > max) max = solv.repoPriority(p2);
+    for (const p2 of solv.providersOfName(name)) {
+      if (pool.solvName[p2] !== name || !prio[p2]) continue;
+      prio[p2] = 0;
+      if (solv.isInstalled(p2)) continue;
+      if (solv.repoPriority(p2) < max) solv.addRule(-p2, 0, 0);
+    }
+  }
+  solv.strictrepopriorulesEnd = solv.nrules();
 }

@@ -3,6 +3,7 @@
 // final minimisation over the open branches. Results: the decisions (→ transaction) and problems.
 import {
   JOB_ALLOWUNINSTALL,
+  JOB_BLACKLIST,
   JOB_CLEANDEPS,
   JOB_DISFAVOR,
   JOB_DISTUPGRADE,
@@ -44,6 +45,8 @@ import { createObsoleteIndex, findUpdatePackages, policyFilterUnwanted, updateRe
 import { compareRules, disableRule } from './rule-store.ts';
 import {
   addBestRules,
+  addBlackRules,
+  addStrictRepoPrioRules,
   addChoiceRules,
   checkUnneededChoiceRules,
   disableChoiceRules,
@@ -55,6 +58,7 @@ import {
   addPkgRulesForUpdaters,
   addPkgRulesForWeak,
   addUpdateRule,
+  addYumobsRules,
   createDupMaps,
   disablePolicyRules,
   jobSelect,
@@ -385,7 +389,12 @@ export class Solver extends Engine {
     const haslockjob = this.ruletojob.some((j) => (job[j] & JOB_MASK) === JOB_LOCK);
     if (this.bestupdatemapAll || this.bestupdatemap || hasbestinstalljob) addBestRules(this, hasbestinstalljob, haslockjob);
     else this.bestrules = this.bestrulesEnd = this.bestrulesUp = this.nrules();
-    this.yumobsrules = this.yumobsrulesEnd = this.nrules();
+    if (this.flags.yumobsoletes) addYumobsRules(this);
+    else this.yumobsrules = this.yumobsrulesEnd = this.nrules();
+    if (job.some((h, i) => i % 2 === 0 && (h & JOB_MASK) === JOB_BLACKLIST)) addBlackRules(this);
+    else this.blackrules = this.blackrulesEnd = this.nrules();
+    if (this.flags.strictrepopriority) addStrictRepoPrioRules(this, addedmap);
+    else this.strictrepopriorules = this.strictrepopriorulesEnd = this.nrules();
     addChoiceRules(this);
 
     if (this.weakruleq.length || this.recommendsRules.size) {

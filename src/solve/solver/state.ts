@@ -145,6 +145,11 @@ export class SolverState {
   bestrulesInfo: number[] = [];
   yumobsrules = 0;
   yumobsrulesEnd = 0;
+  yumobsrulesInfo: number[] = [];
+  blackrules = 0;
+  blackrulesEnd = 0;
+  strictrepopriorules = 0;
+  strictrepopriorulesEnd = 0;
   choicerules = 0;
   choicerulesEnd = 0;
   choicerulesInfo: number[] = [];
