@@ -22,6 +22,14 @@ const MODULES: CommandModule[] = [
     },
   },
   {
+    names: ['repo closure'],
+    load: async () => [(await import('./solve.ts')).repoClosure],
+  },
+  {
+    names: ['solve install', 'solve erase', 'solve upgrade', 'solve distro-sync', 'solve testcase'],
+    load: async () => (await import('./solve.ts')).solveCommands,
+  },
+  {
     names: ['key generate', 'key import', 'key export', 'key list', 'key delete'],
     load: async () => (await import('./key.ts')).keyCommands,
   },

@@ -1,0 +1,185 @@
+// A dnf-style request (install / erase / upgrade / distro-sync package names) solved over
+// repositories and an installed set, with dnf5's defaults: best candidates (forcebest), weak deps
+// on, vendor changes allowed, multilib by colour, installonly packages side by side.
+import type { RepoPackage } from '../repo/model.ts';
+import { poolFromRepositories, type RepositoryForPool } from './pool/load.ts';
+import type { Pool } from './pool/pool.ts';
+import {
+  JOB_DISTUPGRADE,
+  JOB_ERASE,
+  JOB_FORCEBEST,
+  JOB_INSTALL,
+  JOB_LOCK,
+  JOB_MULTIVERSION,
+  JOB_UPDATE,
+  SEL_ALL,
+  SEL_NAME,
+  SEL_PROVIDES,
+  type TransactionType,
+} from './solver/constants.ts';
+import { solverProblems, problemRuleText, ruleInfo, type ProblemNaming } from './solver/problems.ts';
+import { Solver } from './solver/solver.ts';
+import { createTransaction } from './solver/transaction.ts';
+
+export type RequestAction = 'install' | 'erase' | 'upgrade' | 'distro-sync';
+
+export interface SolveRequest {
+  repos: readonly RepositoryForPool[];
+  installed?: readonly RepoPackage[];
+  /** System arch (x86_64, aarch64, …). */
+  arch: string;
+  action: RequestAction;
+  /** Package names, provides or file paths; empty for `upgrade` / `distro-sync` means everything. */
+  names: readonly string[];
+  /** dnf's best=True (default): only the best candidates may be installed. */
+  best?: boolean;
+  /** install_weak_deps (default true). */
+  weakDeps?: boolean;
+  /** dnf --allowerasing / remove: installed packages may be removed to resolve the request. */
+  allowErasing?: boolean;
+  /** Names never to be installed (dnf excludes). */
+  excludes?: readonly string[];
+  /** Names that keep their installed version (dnf versionlock-like locks). */
+  locks?: readonly string[];
+  /** installonlypkgs: provides whose packages are installed side by side (kernels). */
+  installonly?: readonly string[];
+}
+
+export interface TransactionItem {
+  action: TransactionType;
+  /** `name-[epoch:]version-release.arch` of the package installed, or of the one removed. */
+  nevra: string;
+  repo: string;
+  /** For upgrade/downgrade/reinstall: the installed package being replaced. */
+  replaces?: string;
+}
+
+export interface SolveOutcome {
+  transaction: TransactionItem[];
+  problems: { text: string; solutions: string[] }[];
+  timings: { pool: number; solve: number };
+}
+
+/** dnf's default installonlypkgs. */
+export const DEFAULT_INSTALLONLY = [
+  'kernel',
+  'kernel-core',
+  'kernel-modules',
+  'kernel-modules-core',
+  'kernel-devel',
+  'installonlypkg(kernel)',
+  'installonlypkg(kernel-module)',
+  'installonlypkg(vm)',
+  'multiversion(kernel)',
+];
+
+export class RequestError extends Error {}
+
+function nevraOf(pool: Pool<RepoPackage>, s: number): string {
+  const r = pool.record(s);
+  if (!r) return pool.nevra(s);
+  const e = r.epoch && r.epoch !== '0' ? `${r.epoch}:` : '';
+  return `${r.name}-${e}${r.version}-${r.release}.${r.arch}`;
+}
+
+/** A name as dnf resolves an argument: package name if any package has it, else a provide/file. */
+function selectionFor(pool: Pool<RepoPackage>, arg: string): [number, number] {
+  const dep = pool.table.parseDep(arg);
+  if (pool.table.flags[dep] === 0 && pool.packagesNamed(arg).length) return [SEL_NAME, dep];
+  if (pool.table.flags[dep] !== 0) {
+    const name = pool.strings.str(pool.table.name[dep]);
+    if (pool.packagesNamed(name).length) return [SEL_NAME, dep];
+  }
+  return [SEL_PROVIDES, dep];
+}
+
+export function solveRequest(req: SolveRequest): SolveOutcome {
+  const t0 = performance.now();
+  const pool = poolFromRepositories(req.repos, req.installed ? [...req.installed] : undefined, { arch: req.arch });
+  let disabled: Uint8Array | undefined;
+  if (req.excludes?.length) {
+    disabled = new Uint8Array(pool.nsolvables);
+    for (const n of req.excludes) for (const s of pool.packagesNamed(n)) if (!pool.isInstalled(s)) disabled[s] = 1;
+  }
+  const solver = new Solver({
+    pool,
+    flags: {
+      ignorerecommended: req.weakDeps === false,
+      allowvendorchange: true,
+      allowuninstall: req.allowErasing === true || req.action === 'erase',
+      yumobsoletes: true,
+      bestobeypolicy: true,
+      keepexplicitobsoletes: true,
+    },
+    poolFlags: { implicitobsoleteusescolors: true },
+    vendor: (s) => pool.record(s)?.vendor || undefined,
+    buildtime: (s) => pool.record(s)?.buildTime || undefined,
+    disabled,
+  });
+  const best = req.best !== false ? JOB_FORCEBEST : 0;
+  const job: number[] = [];
+  for (const io of req.installonly ?? DEFAULT_INSTALLONLY) job.push(JOB_MULTIVERSION | SEL_PROVIDES, pool.table.parseDep(io));
+  for (const l of req.locks ?? []) job.push(JOB_LOCK | SEL_NAME, pool.table.parseDep(l));
+  switch (req.action) {
+    case 'install':
+      if (!req.names.length) throw new RequestError('install: no package names given');
+      for (const n of req.names) {
+        const [sel, what] = selectionFor(pool, n);
+        job.push(JOB_INSTALL | sel | best, what);
+      }
+      break;
+    case 'erase':
+      if (!req.names.length) throw new RequestError('erase: no package names given');
+      for (const n of req.names) {
+        const [sel, what] = selectionFor(pool, n);
+        job.push(JOB_ERASE | sel, what);
+      }
+      break;
+    case 'upgrade':
+      if (!req.names.length) job.push(JOB_UPDATE | SEL_ALL | best, 0);
+      for (const n of req.names) {
+        const [sel, what] = selectionFor(pool, n);
+        job.push(JOB_UPDATE | sel | best, what);
+      }
+      break;
+    case 'distro-sync':
+      if (!req.names.length) job.push(JOB_DISTUPGRADE | SEL_ALL | best, 0);
+      for (const n of req.names) {
+        const [sel, what] = selectionFor(pool, n);
+        job.push(JOB_DISTUPGRADE | sel | best, what);
+      }
+      break;
+  }
+  const t1 = performance.now();
+  solver.solve(job);
+  const t2 = performance.now();
+  const repoOf = (s: number): string => pool.repoOf(s)?.id ?? '';
+  const trans = createTransaction(solver);
+  const transaction: TransactionItem[] = [];
+  for (const step of trans.classified) {
+    if (pool.isInstalled(step.p) && step.replacedBy !== undefined) {
+      const r = step.replacedBy;
+      transaction.push({ action: step.type, nevra: nevraOf(pool, r), repo: repoOf(r), replaces: nevraOf(pool, step.p) });
+    } else transaction.push({ action: step.type, nevra: nevraOf(pool, step.p), repo: repoOf(step.p) });
+  }
+  const naming: ProblemNaming = {
+    full: (p) => `${nevraOf(pool, p)}@${repoOf(p)}`,
+    plain: (p) => nevraOf(pool, p),
+    dep: (d) => pool.depToString(d),
+    job: (how, what) => `${how.toString(16)} ${what}`,
+  };
+  const problems = solverProblems(solver).map((p) => ({
+    text: problemRuleText(solver, ruleInfo(solver, p.rule), naming),
+    solutions: p.solutions.map((s) =>
+      s.elements
+        .map((e) => {
+          if (e.p === 0) return 'do not ask for it';
+          if (e.p > 0 && e.rp === 0) return `remove ${naming.plain(e.p)}`;
+          if (e.p > 0) return `replace ${naming.plain(e.p)} with ${naming.plain(e.rp)}`;
+          return `allow ${naming.plain(e.rp)}`;
+        })
+        .join(', '),
+    ),
+  }));
+  return { transaction, problems, timings: { pool: t1 - t0, solve: t2 - t1 } };
+}
