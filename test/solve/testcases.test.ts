@@ -13,9 +13,6 @@ const ROOT = join(FIXTURES, 'libsolv', 'testcases');
 
 /** Cases that do not pass, and why (features not implemented yet). */
 const KNOWN: Record<string, string> = {
-  'cleandeps/cleandeps_dup.t': 'clean-deps (erase unneeded dependencies) is not implemented',
-  'cleandeps/cleandeps_in.t': 'clean-deps is not implemented',
-  'cleandeps/cleandeps_up.t': 'clean-deps is not implemented',
   'namespace/namespaceprovides.t': 'namespace dependencies (SUSE language/modalias callbacks) are not supported',
   'proof/pubg1.t': "the 'proof' result (decision list of a problem) is not implemented",
   'proof/pubg2.t': "the 'proof' result is not implemented (Debian's libsolv 0.7.23 fails it too)",

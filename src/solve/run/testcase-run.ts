@@ -7,6 +7,7 @@ import { alternativeText, getAlternatives } from '../solver/alternatives.ts';
 import { createHash } from 'node:crypto';
 import { RULE_FEATURE, RULE_UNKNOWN } from '../solver/constants.ts';
 import { getRecommendations } from '../solver/recommend.ts';
+import { getCleandeps } from '../solver/cleandeps.ts';
 import { Solver } from '../solver/solver.ts';
 import { formatSolvable, parseTestcase } from '../testcase/index.ts';
 import type { TcPart, Testcase } from '../testcase/index.ts';
@@ -14,7 +15,7 @@ import { depText, testcaseDepText, findSolvable, jobText, jobToPairs, setupPart,
 import { genidResultLines } from './genid.ts';
 import { jobsResultLines } from './selection.ts';
 
-const SUPPORTED_RESULTS = new Set(['transaction', 'problems', 'recommended', 'rules', 'alternatives']);
+const SUPPORTED_RESULTS = new Set(['transaction', 'problems', 'recommended', 'rules', 'alternatives', 'cleandeps']);
 
 export function runPart(tc: Testcase, part: TcPart, system: TcPart['system']): string[] {
   if (part.unknown.length) throw new UnsupportedTestcase(part.unknown[0].reason);
@@ -62,6 +63,7 @@ export function runPart(tc: Testcase, part: TcPart, system: TcPart['system']): s
     }
   }
   if (resultFlags.includes('rules')) lines.push(...ruleLines(solver, naming));
+  if (resultFlags.includes('cleandeps')) for (const p of getCleandeps(solver)) lines.push(`cleandeps ${name(p)}`);
   if (resultFlags.includes('alternatives')) lines.push(...alternativeLines(solver, naming, (d) => testcaseDepText(pool, d)));
   if (resultFlags.includes('recommended')) {
     const { recommended, suggested } = getRecommendations(solver);

@@ -46,6 +46,7 @@ import {
 import { findUpdatePackages, policyFilterUnwanted, policyIsIllegal, pruneToBestVersion } from './policy.ts';
 import { disableRule, enableRule, type Rule } from './rule-store.ts';
 import type { SolverState } from './state.ts';
+import { createCleandepsMap } from './cleandeps.ts';
 import { SYSTEM_SOLVABLE } from '../pool/pool.ts';
 import { REL_EQ } from '../pool/evr.ts';
 
@@ -870,13 +871,11 @@ function enabledJobLists(solv: SolverState, skipJob = -1): number[] {
   return all;
 }
 
-/** Cleandeps: installed packages to erase count as DISABLE_UPDATE too (set by the cleandeps module). */
-export type CleandepsHook = (solv: SolverState) => void;
-
-export function disablePolicyRules(solv: SolverState, cleandeps?: CleandepsHook): void {
+export function disablePolicyRules(solv: SolverState): void {
   const all = enabledJobLists(solv);
   if (solv.cleandepsmap && solv.installed) {
-    cleandeps?.(solv);
+    // Packages clean-deps will erase count as DISABLE_UPDATE too.
+    solv.cleandepsmap = createCleandepsMap(solv);
     for (let p = solv.installed.start; p < solv.installed.end; p++) if (solv.cleandepsmap[p - solv.installed.start]) all.push(DISABLE_UPDATE, p);
   }
   solv.noupdate.fill(0);
@@ -1393,4 +1392,11 @@ export function addStrictRepoPrioRules(solv: SolverState, m: Uint8Array): void {
     }
   }
   solv.strictrepopriorulesEnd = solv.nrules();
+}
+
+/** solver_reenablepolicyrules_cleandeps: `p` is kept after all; re-enable its update rule. */
+export function reenableUpdateRuleFor(solv: SolverState, p: number): void {
+  const all = enabledJobLists(solv);
+  for (let a = 0; a < all.length; a += 2) if (all[a] === DISABLE_UPDATE && all[a + 1] === p) return;
+  reenableUpdateRule(solv, p);
 }

@@ -40,6 +40,7 @@ import {
   SEL_ONE_OF,
   SELECT_MASK,
 } from './constants.ts';
+import { checkCleandepsMistakes } from './cleandeps.ts';
 import { Engine } from './engine.ts';
 import { createObsoleteIndex, findUpdatePackages, policyFilterUnwanted, updateRecommendsMap } from './policy.ts';
 import { compareRules, disableRule } from './rule-store.ts';
@@ -301,6 +302,9 @@ export class Solver extends Engine {
       const what = job[i + 1];
       const weak = (how & JOB_WEAK) !== 0;
       const select = how & SELECT_MASK;
+      if ((how & JOB_CLEANDEPS) !== 0 && !this.cleandepsmap && inst && ((how & JOB_MASK) === JOB_INSTALL || (how & JOB_MASK) === JOB_ERASE)) {
+        this.cleandepsmap = new Uint8Array(inst.end - inst.start);
+      }
       switch (how & JOB_MASK) {
         case JOB_INSTALL: {
           if ((select === SEL_PROVIDES || select === SEL_NAME) && this.isComplexDep(what)) {
@@ -539,6 +543,11 @@ export class Solver extends Engine {
           }
         }
         if (broke) continue;
+      }
+      if (this.installed && this.cleandepsmap && checkCleandepsMistakes(this)) {
+        this.reset();
+        level = 0;
+        continue;
       }
       if (this.choicerules !== this.choicerulesEnd && checkUnneededChoiceRules(this)) {
         this.reset();
@@ -842,17 +851,21 @@ export class Solver extends Engine {
       if (dq.length < 2) continue;
       if (this.cleandepsmap && this.installed) {
         const inst = this.installed;
+        let cleandepsUpdate = false;
         let j = 0;
         for (; j < dq.length; j++) {
           if (this.isInstalled(dq[j]) && this.cleandepsmap[dq[j] - inst.start]) {
-            if (this.updatemapAll || (this.updatemap && this.updatemap[dq[j] - inst.start])) continue;
+            if (this.updatemapAll || (this.updatemap && this.updatemap[dq[j] - inst.start])) {
+              cleandepsUpdate = true;
+              continue;
+            }
             break;
           }
         }
         if (j < dq.length) {
           dq[0] = dq[j];
           dq.length = 1;
-        }
+        } else if (cleandepsUpdate) this.#cleandepsUpdateFilter(dq);
       }
       if (dq.length > 1 && postponed >= 0) {
         policyFilterUnwanted(this, dq, POLICY_MODE_CHOOSE_NOREORDER);
@@ -866,6 +879,30 @@ export class Solver extends Engine {
       n = 0;
     }
     return level;
+  }
+
+  /** do_cleandeps_update_filter: a cleandeps package to update may only be replaced by its updates. */
+  #cleandepsUpdateFilter(dq: number[]): void {
+    const inst = this.installed as { start: number; end: number };
+    const cm = this.cleandepsmap as Uint8Array;
+    const marked = new Set<number>();
+    for (const p of [...dq]) {
+      if (!this.isInstalled(p) || !cm[p - inst.start]) continue;
+      let q: number[] = [];
+      const d = this.specialupdaters ? this.specialupdaters[p - inst.start] : 0;
+      if (d) q = this.store.list(d).filter((x) => this.decisionmap[x] >= 0);
+      else {
+        const ur = this.updaterules + (p - inst.start);
+        if (this.rules[ur].p) q = this.ruleLits(ur).filter((x) => this.decisionmap[x] >= 0);
+      }
+      const targets = this.updateTargets?.get(p);
+      if (q.length && targets) q = q.filter((x) => targets.includes(x));
+      marked.add(p);
+      for (const x of dq) if (q.includes(x)) marked.add(x);
+    }
+    const kept = dq.filter((x) => marked.has(x));
+    dq.length = 0;
+    dq.push(...kept);
   }
 
   #resolveCleandeps(level: number, rerun: { v: boolean }): number {

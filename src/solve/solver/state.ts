@@ -196,6 +196,8 @@ export class SolverState {
   allowuninstallmap: Uint8Array | undefined;
   cleandepsmap: Uint8Array | undefined;
   cleandepsUpdatepkgs: number[] | undefined;
+  /** Installed packages clean-deps wrongly erased (kept from then on). */
+  cleandepsMistakes: number[] = [];
   favormap: Int32Array | undefined;
   havedisfavored = false;
   excludefromweakmap: Uint8Array | undefined;
