@@ -197,7 +197,7 @@ test('rich dependencies: candidate sets and CNF', () => {
   assert.deepEqual(cnf('(a if b)'), [[A, -B]]);
   assert.deepEqual(cnf('(a if b else c)'), [[A, -B], [B, C]]);
   assert.deepEqual(cnf('(a if (b else c))'), [[A, -B], [B, C]]);
-  assert.deepEqual(cnf('(a unless b)'), [[-B], [A]]);
+  assert.deepEqual(cnf('(a unless b)'), [[A], [-B]]);
   assert.deepEqual(cnf('(a unless b else c)'), [[-B, C], [A, B]]);
   assert.deepEqual(cnf('(x with c)'), [[C]]);
   // negations (what a Conflicts rule needs): ¬(a ∨ b), ¬(a if b) = ¬a ∧ b, ¬x

@@ -45,8 +45,11 @@ export class RichTooComplexError extends Error {
 }
 
 /** CNF of `expr` (or of its negation), leaves resolved through `providers`. */
-export function richCnf(expr: RichExpr, providers: LeafProviders, negate = false): Cnf {
-  const w = simplify(cnf(expr, providers, negate));
+export function richCnf(expr: RichExpr, providers: LeafProviders, negate = false, raw = false): Cnf {
+  // `raw` skips the cross-clause simplification: for installed packages each clause is judged on
+  // its own (libsolv keeps the clauses an installed package still meets).
+  const c = cnf(expr, providers, negate);
+  const w = raw ? (c.some((x) => x.length === 0) ? [[]] : c) : simplify(c);
   return w.map((c) => Int32Array.from(c));
 }
 
@@ -109,6 +112,11 @@ function cnf(e: RichExpr, prov: LeafProviders, neg: boolean): W {
         cond = cond.left;
       }
       const thenPos = e.kind === 'if';
+      if (!neg && other === undefined) {
+        // The short forms: A if B = A ∨ ¬B, A unless B = A ∧ ¬B (as libsolv normalises them).
+        const parts = [cnf(e.then, prov, false), cnf(cond, prov, true)];
+        return thenPos ? orAll(parts) : andAll(parts);
+      }
       if (neg && other === undefined) {
         // The short forms libsolv normalises to: ¬(A if B) = ¬A ∧ B, ¬(A unless B) = ¬A ∨ B.
         const parts = [cnf(e.then, prov, true), cnf(cond, prov, false)];

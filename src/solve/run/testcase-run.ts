@@ -17,7 +17,14 @@ import { jobsResultLines } from './selection.ts';
 
 const SUPPORTED_RESULTS = new Set(['transaction', 'problems', 'recommended', 'rules', 'alternatives', 'cleandeps']);
 
-export function runPart(tc: Testcase, part: TcPart, system: TcPart['system']): string[] {
+export interface RunOptions {
+  /** Reads files the testcase names (path relative to the process, as testsolv). */
+  readFile?: (name: string) => string;
+  /** Behave as an older libsolv where it differs (for comparing with Debian's testsolv). */
+  compat?: 'libsolv-0.7.23';
+}
+
+export function runPart(tc: Testcase, part: TcPart, system: TcPart['system'], opts: RunOptions = {}): string[] {
   if (part.unknown.length) throw new UnsupportedTestcase(part.unknown[0].reason);
   if (part.namespaces.length) throw new UnsupportedTestcase('namespace callbacks');
   const resultFlags = part.result?.flags.length ? part.result.flags : ['transaction', 'problems'];
@@ -37,7 +44,7 @@ export function runPart(tc: Testcase, part: TcPart, system: TcPart['system']): s
   }
   const solver = new Solver({
     pool,
-    flags: setup.flags,
+    flags: opts.compat === 'libsolv-0.7.23' ? { ...setup.flags, libsolv0723: true } : setup.flags,
     poolFlags: setup.poolFlags,
     vendor: (s) => pool.record(s)?.tc.vendor,
     buildtime: (s) => pool.record(s)?.tc.buildtime,
@@ -87,7 +94,7 @@ export interface TestcasePartResult {
 }
 
 /** Runs every part of a testcase text. */
-export function runTestcase(text: string, file: string, opts: { readFile?: (name: string) => string } = {}): TestcasePartResult[] {
+export function runTestcase(text: string, file: string, opts: RunOptions = {}): TestcasePartResult[] {
   const tc = parseTestcase(text, file, {
     readFile:
       opts.readFile ??
@@ -101,7 +108,7 @@ export function runTestcase(text: string, file: string, opts: { readFile?: (name
     if (part.system) system = part.system;
     const expected = part.result?.expected?.lines.slice().sort(byteCompare);
     try {
-      out.push({ part: part.index + 1, lines: runPart(tc, part, system), expected });
+      out.push({ part: part.index + 1, lines: runPart(tc, part, system, opts), expected });
     } catch (e) {
       if (e instanceof UnsupportedTestcase) out.push({ part: part.index + 1, skipped: e.message, expected });
       else throw e;

@@ -509,7 +509,7 @@ export class Engine extends SolverState {
   selectAndInstall(level: number, dq: number[], disablerules: boolean, ruleid: number, reason: number): number {
     if (dq.length > 1) policyFilterUnwanted(this, dq, POLICY_MODE_CHOOSE);
     if (dq.length > 1 && this.doExtraReordering) {
-      this.#pruneDqForFutureInstalled(dq);
+      if (!this.flags.libsolv0723) this.#pruneDqForFutureInstalled(dq);
       if (dq.length > 1) this.#reorderDqForFutureInstalled(level, dq);
     }
     if (dq.length > 1 && this.yumobsrulesEnd > this.yumobsrules) this.#pruneYumobs(dq);

@@ -48,7 +48,8 @@ import { disableRule, enableRule, type Rule } from './rule-store.ts';
 import type { SolverState } from './state.ts';
 import { createCleandepsMap } from './cleandeps.ts';
 import { SYSTEM_SOLVABLE } from '../pool/pool.ts';
-import { REL_EQ } from '../pool/evr.ts';
+import { REL_EQ, senseToRel } from '../pool/evr.ts';
+import { richCnf, type Cnf } from '../pool/rich.ts';
 
 /** Solvables a job selection covers (FOR_JOB_SELECT: nothing for REPO/ALL, handled by callers). */
 export function jobSelect(solv: SolverState, select: number, what: number): number[] {
@@ -75,7 +76,7 @@ export function repoSolvables(solv: SolverState, what: number): number[] {
   return out;
 }
 
-function addPkgRule(solv: SolverState, p: number, p2: number, d: number, type: number, dep: number): void {
+function addPkgRule(solv: SolverState, p: number, p2: number, d: number, type: number, dep: number, from = 0): void {
   const r = solv.addRule(p, p2, d);
   if (!r) return;
   let info = solv.ruleInfo.get(r);
@@ -87,12 +88,25 @@ function addPkgRule(solv: SolverState, p: number, p2: number, d: number, type: n
   }
   if (type === RULE_PKG_CONFLICTS && !p2) p2 = -SYSTEM_SOLVABLE;
   if (type === RULE_PKG_SAME_NAME && p2 && p > p2) [p, p2] = [p2, p];
+  if (from && p !== -from) {
+    // A sorted complex-dep block: the rule's first literal is not the package (fixup as libsolv).
+    info.push(type, from, p2 < 0 ? -p2 : p < 0 ? -p : 0, dep);
+    return;
+  }
   info.push(type, p < 0 ? -p : 0, p2 < 0 ? -p2 : 0, dep);
+}
+
+/** The clauses of a rich dep without cross-clause simplification (see richCnf's `raw`). */
+function rawCnf(solv: SolverState, dep: number, negate: boolean): Cnf {
+  const pool = solv.pool;
+  const expr = pool.richExpr(dep);
+  if (!expr) return pool.richCnf(dep, negate);
+  return richCnf(expr, (leaf) => pool.whatProvides(pool.dep(leaf.name, senseToRel(leaf.flags), leaf.version ?? '')), negate, true);
 }
 
 /** Rules for the clauses of a rich dep: requires → (-n ∨ clause), conflicts → (-n ∨ ¬dep clause). */
 function addComplexDepRules(solv: SolverState, n: number, dep: number, type: number, dontfix: boolean, work: number[], m: Uint8Array): void {
-  const cnf = solv.pool.richCnf(dep, type === RULE_PKG_CONFLICTS);
+  const cnf = rawCnf(solv, dep, type === RULE_PKG_CONFLICTS);
   for (const clause of cnf) {
     if (clause.length === 0) {
       if (!dontfix) addPkgRule(solv, -n, 0, 0, type === RULE_PKG_REQUIRES ? RULE_PKG_NOTHING_PROVIDES_DEP : type, dep);
@@ -103,11 +117,17 @@ function addComplexDepRules(solv: SolverState, n: number, dep: number, type: num
     if (self) continue;
     const lits = Array.from(clause).filter((l) => l !== -n);
     if (dontfix) {
-      // An installed package keeps a broken dependency broken: skip clauses no installed package meets.
-      if (!lits.some((l) => (l > 0 ? solv.isInstalled(l) : true))) continue;
+      // An installed package keeps a broken dependency broken: skip clauses the installed set
+      // does not meet already (no installed positive literal, no negative one of a new package).
+      if (!lits.some((l) => (l > 0 ? solv.isInstalled(l) : !solv.isInstalled(-l)))) continue;
     }
     if (lits.length === 1) addPkgRule(solv, -n, lits[0], 0, type, dep);
-    else addPkgRule(solv, -n, 0, solv.store.add(lits), type, dep);
+    else if (lits.every((l) => l > 0)) addPkgRule(solv, -n, 0, solv.store.add(lits), type, dep);
+    else {
+      // Mixed blocks: libsolv keeps the literals sorted, so the rule starts with the smallest.
+      const all = [...lits, -n].sort((a, b) => a - b);
+      addPkgRule(solv, all[0], 0, solv.store.add(all.slice(1)), type, dep, n);
+    }
     for (const l of lits) if (l > 0 && !m[l]) work.push(l);
   }
 }
@@ -251,9 +271,12 @@ function ignoredPrereqs(_solv: SolverState, _n: number): Set<number> | undefined
 /** solver_addpkgrulesforweak: packages that supplement or enhance something already considered. */
 export function addPkgRulesForWeak(solv: SolverState, m: Uint8Array): void {
   const pool = solv.pool;
-  for (let i = 2; i < solv.nsolvables; i++) {
+  // Like libsolv: after adding a package, look at all packages again (wrapping around), as the
+  // new one may make further supplements possible.
+  for (let i = 2, n = 2; n < solv.nsolvables; i++, n++) {
+    if (i === solv.nsolvables) i = 2;
     if (m[i]) continue;
-    if (!solv.installable(i)) continue;
+    if (!solv.isInstalled(i) && !solv.installable(i)) continue;
     const sup = pool.deps(i, 'supplements');
     const enh = pool.deps(i, 'enhances');
     if (!sup.length && !enh.length) continue;
@@ -262,6 +285,7 @@ export function addPkgRulesForWeak(solv: SolverState, m: Uint8Array): void {
     if (!found) for (const d of enh) if (depPossible(solv, d, m)) found = true;
     if (!found) continue;
     addPkgRulesForSolvable(solv, i, m);
+    n = 1;
   }
 }
 

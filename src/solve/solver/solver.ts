@@ -581,7 +581,7 @@ export class Solver extends Engine {
               const p = -br[i];
               if (p <= 0 || this.decisionmap[p] !== l + 1) continue;
               if (this.favormap && this.favormap[p] > this.favormap[br[lastsi]]) continue;
-              if (this.replacesInstalledPackage(p)) continue;
+              if (!this.flags.libsolv0723 && this.replacesInstalledPackage(p)) continue;
               if (!(this.recommendsmap[p] || this.isSupplementing(p))) {
                 lasti = lastsi;
                 lastiend = endi;
@@ -647,11 +647,12 @@ export class Solver extends Engine {
     return level;
   }
 
-  #getSpecialUpdaters(i: number, dq: number[]): void {
+  #getSpecialUpdaters(i: number, dq: number[], rrp: number): void {
     const inst = this.installed as { start: number };
     const specoff = (this.specialupdaters as Int32Array)[i - inst.start];
     const data = this.store.data;
-    if (this.decisionmap[i] >= 0) dq.push(i);
+    // libsolv 0.7.23 offered the installed package only when its update rule was its own.
+    if (this.decisionmap[i] >= 0 && (!this.flags.libsolv0723 || rrp === i)) dq.push(i);
     for (let d = specoff; data[d] !== 0; d++) if (this.decisionmap[data[d]] >= 0) dq.push(data[d]);
     for (let j = 0; j < dq.length; j++) {
       const p2 = dq[j];
@@ -675,7 +676,10 @@ export class Solver extends Engine {
     const inst = this.installed as { start: number; end: number };
     let installedpos = this.installedpos || inst.start;
     const origlevel = level;
-    const startpass = this.updatemapAll ? 2 : this.updatemap ? 0 : 1;
+    const legacy = this.flags.libsolv0723;
+    // Passes: 0 = packages the user asked to update, 1 = keep what can be kept, 2 = update the
+    // rest. (libsolv < 0.7.29: 0 = requested updates, then one pass keeping or updating.)
+    const startpass = legacy ? (this.updatemap ? 0 : 2) : this.updatemapAll ? 2 : this.updatemap ? 0 : 1;
     const ninst = inst.end - inst.start;
     for (let pass = startpass; pass < 3; ) {
       let needpass2 = false;
@@ -699,14 +703,15 @@ export class Solver extends Engine {
           rrIdx = this.updaterules + (i - inst.start);
         }
         if (!rr.p) continue;
-        if (!this.noupdate[i - inst.start] && (this.decisionmap[i] < 0 || this.updatemapAll || (this.updatemap && this.updatemap[i - inst.start]))) {
+        const wantUpdate = this.decisionmap[i] < 0 || this.updatemapAll || (this.updatemap !== undefined && this.updatemap[i - inst.start] === 1);
+        if (!this.noupdate[i - inst.start] && (wantUpdate || (legacy && rr.p !== 0 && rr.p !== i))) {
           if (pass === 1) {
             needpass2 = true;
             continue;
           }
           dq.length = 0;
           if (this.specialupdaters && this.specialupdaters[i - inst.start]) {
-            this.#getSpecialUpdaters(i, dq);
+            this.#getSpecialUpdaters(i, dq, rr.p);
             if (dq.length) {
               let rrf = this.featurerules + (i - inst.start);
               if (!this.rules[rrf].p) rrf = this.updaterules + (i - inst.start);
@@ -725,13 +730,17 @@ export class Solver extends Engine {
               dq.length = 0;
             }
           }
-          let fulfilled = false;
-          for (const p of this.literals(rr)) {
-            if (this.decisionmap[p] > 0) {
-              fulfilled = true;
-              break;
+          // libsolv 0.7.23 did not check the update rule after the special (multiversion) updaters.
+          const skipRule = this.flags.libsolv0723 && this.specialupdaters !== undefined && this.specialupdaters[i - inst.start] !== 0;
+          let fulfilled = skipRule;
+          if (!skipRule) {
+            for (const p of this.literals(rr)) {
+              if (this.decisionmap[p] > 0) {
+                fulfilled = true;
+                break;
+              }
+              if (!this.decisionmap[p]) dq.push(p);
             }
-            if (!this.decisionmap[p]) dq.push(p);
           }
           if (fulfilled) dq.length = 0;
           const targets = this.updateTargets?.get(i);
@@ -774,8 +783,8 @@ export class Solver extends Engine {
         continue;
       }
       installedpos = inst.start;
-      pass++;
-      if (pass === 2 && !needpass2) break;
+      pass = legacy && pass === 0 ? 2 : pass + 1;
+      if (!legacy && pass === 2 && !needpass2) break;
     }
     this.installedpos = installedpos;
     return level;

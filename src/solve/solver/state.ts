@@ -48,6 +48,13 @@ export interface SolverFlags {
   installalsoupdates: boolean;
   onlynamespacerecommended: boolean;
   strictrepopriority: boolean;
+  /**
+   * Behave as libsolv 0.7.23 (Debian's testsolv) where later versions changed, for comparisons:
+   * installed packages decided in one pass (0.7.29, commit bbd18017, keeps what can be kept
+   * first), and choices are neither pruned to packages replacing installed ones nor kept from
+   * minimising away from them (both 0.7.25, commit 4edf4e62).
+   */
+  libsolv0723: boolean;
 }
 
 export function defaultSolverFlags(): SolverFlags {
@@ -81,6 +88,7 @@ export function defaultSolverFlags(): SolverFlags {
     installalsoupdates: false,
     onlynamespacerecommended: false,
     strictrepopriority: false,
+    libsolv0723: false,
   };
 }
 
@@ -348,11 +356,10 @@ export class SolverState {
     const ba = this.buildtimeOf(a);
     const bb = this.buildtimeOf(b);
     if (ba && bb) return ba === bb;
-    let ra = 0;
-    let rb = 0;
-    for (const d of pool.deps(a, 'requires')) ra ^= d;
-    for (const d of pool.deps(b, 'requires')) rb ^= d;
-    return ra === rb;
+    // libsolv compares an XOR of the requires ids (a hash); we compare the sets themselves.
+    const ra = [...pool.deps(a, 'requires')].sort((x, y) => x - y);
+    const rb = [...pool.deps(b, 'requires')].sort((x, y) => x - y);
+    return ra.length === rb.length && ra.every((x, i) => x === rb[i]);
   }
 
   // ---- rules ----------------------------------------------------------------------------------

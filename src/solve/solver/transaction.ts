@@ -57,18 +57,18 @@ export function createTransaction(solv: SolverState): Transaction {
       }
     }
   }
-  // obsq_sortcmp: by new package, then same-name obsoleters first, highest version, same arch.
+  // obsq_sortcmp on (new, installed) pairs: by new package, then same-name replaced packages
+  // first, then by name, highest version, same arch.
   const cmp = (a: [number, number], b: [number, number]): number => {
     if (a[0] !== b[0]) return a[0] - b[0];
-    return obsCmp(solv, a[1], a[0], b[0]) || a[1] - b[1];
+    return obsCmp(solv, a[0], a[1], b[1]);
   };
-  pairs.sort((a, b) => (a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1]));
+  pairs.sort(cmp);
   const uniq: [number, number][] = [];
   for (const x of pairs) {
     const l = uniq[uniq.length - 1];
     if (!l || l[0] !== x[0] || l[1] !== x[1]) uniq.push(x);
   }
-  void cmp;
   const replaces = new Map<number, number[]>();
   const obsoletedBy = new Map<number, number>();
   const multiObs = new Set<number>();
@@ -140,10 +140,11 @@ function classify(
   const olist = replaces.get(p);
   if (multi) {
     const p2 = olist?.[0];
-    if (p2 !== undefined && pool.solvName[p] === pool.solvName[p2] && pool.solvArch[p] === pool.solvArch[p2] && pool.solvEvr[p] === pool.solvEvr[p2]) {
-      return { type: 'reinstall', p };
-    }
-    return { type: 'install', p };
+    const same = p2 !== undefined && pool.solvName[p] === pool.solvName[p2] && pool.solvArch[p] === pool.solvArch[p2] && pool.solvEvr[p] === pool.solvEvr[p2];
+    if (!same) return { type: 'install', p };
+    // A multiversion reinstall shows on the installed package's line when that one points back.
+    if (obsoletedBy.get(p2) === p) return undefined;
+    return { type: 'reinstall', p };
   }
   if (!olist || !olist.length) return { type: 'install', p };
   // A replacement: shown on the installed package's line, unless no installed package points back.
