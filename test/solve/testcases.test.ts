@@ -16,9 +16,6 @@ const KNOWN: Record<string, string> = {
   'namespace/namespaceprovides.t': 'namespace dependencies (SUSE language/modalias callbacks) are not supported',
   'proof/pubg1.t': "the 'proof' result (decision list of a problem) is not implemented",
   'proof/pubg2.t': "the 'proof' result is not implemented (Debian's libsolv 0.7.23 fails it too)",
-  'sat/reuse.t': "'nextjob reusesolver' (keep the previous part's rules) is not implemented",
-  'strongrecommends/disfavored.t': 'recommends rules for disfavored packages (solver_addrecommendsrules) are not implemented',
-  'alternative/strongrecommends.t': 'recommends rules for disfavored packages are not implemented',
 };
 
 function listCases(dir: string): string[] {

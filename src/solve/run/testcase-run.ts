@@ -24,7 +24,7 @@ export interface RunOptions {
   compat?: 'libsolv-0.7.23';
 }
 
-export function runPart(tc: Testcase, part: TcPart, system: TcPart['system'], opts: RunOptions = {}): string[] {
+export function runPart(tc: Testcase, part: TcPart, system: TcPart['system'], opts: RunOptions = {}, reuse?: { addedmap?: Uint8Array }): string[] {
   if (part.unknown.length) throw new UnsupportedTestcase(part.unknown[0].reason);
   if (part.namespaces.length) throw new UnsupportedTestcase('namespace callbacks');
   const resultFlags = part.result?.flags.length ? part.result.flags : ['transaction', 'problems'];
@@ -53,7 +53,8 @@ export function runPart(tc: Testcase, part: TcPart, system: TcPart['system'], op
   });
   const job: number[] = [];
   for (const j of part.jobs) job.push(...jobToPairs(pool, j, (list) => solver.store.add(list)));
-  solver.solve(job);
+  solver.solve(job, reuse?.addedmap);
+  if (reuse) reuse.addedmap = part.reuseSolver ? solver.addedmap : undefined;
   const lines: string[] = [];
   const name = (p: number): string => solvableName(pool, p);
   const naming: ProblemNaming = {
@@ -104,11 +105,12 @@ export function runTestcase(text: string, file: string, opts: RunOptions = {}): 
   });
   const out: TestcasePartResult[] = [];
   let system: TcPart['system'];
+  const reuse: { addedmap?: Uint8Array } = {};
   for (const part of tc.parts) {
     if (part.system) system = part.system;
     const expected = part.result?.expected?.lines.slice().sort(byteCompare);
     try {
-      out.push({ part: part.index + 1, lines: runPart(tc, part, system, opts), expected });
+      out.push({ part: part.index + 1, lines: runPart(tc, part, system, opts, reuse), expected });
     } catch (e) {
       if (e instanceof UnsupportedTestcase) out.push({ part: part.index + 1, skipped: e.message, expected });
       else throw e;

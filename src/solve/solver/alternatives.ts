@@ -10,6 +10,7 @@ import {
   RULE_PKG_CONFLICTS,
   RULE_PKG_RECOMMENDS,
   RULE_PKG_REQUIRES,
+  RULE_RECOMMENDS,
   RULE_UPDATE,
   RULE_YUMOBS,
   SEL_NAME,
@@ -81,6 +82,7 @@ function alternativeInfo(solver: Solver, alt: Alternative): RuleInfo {
     cls = ruleClass(solver, id);
   }
   if (cls === RULE_CHOICE) id = solver.choicerulesInfo[id - solver.choicerules];
+  else if (cls === RULE_RECOMMENDS) id = solver.recommendsrulesInfo[id - solver.recommendsrules];
   else if (cls === RULE_BEST) {
     const info = solver.bestrulesInfo[id - solver.bestrules];
     if (info > 0) return { type: RULE_UPDATE, from: info, to: 0, dep: 0 };

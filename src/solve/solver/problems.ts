@@ -20,6 +20,7 @@ import {
   RULE_JOB_UNSUPPORTED,
   RULE_LEARNT,
   RULE_PKG,
+  RULE_RECOMMENDS,
   RULE_PKG_CONFLICTS,
   RULE_PKG_IMPLICIT_OBSOLETES,
   RULE_PKG_INSTALLED_OBSOLETES,
@@ -101,6 +102,7 @@ export function ruleClass(solver: Solver, rid: number): number {
   if (rid >= solver.yumobsrules && rid < solver.yumobsrulesEnd) return RULE_YUMOBS;
   if (rid >= solver.blackrules && rid < solver.blackrulesEnd) return RULE_BLACK;
   if (rid >= solver.choicerules && rid < solver.choicerulesEnd) return RULE_CHOICE;
+  if (rid >= solver.recommendsrules && rid < solver.recommendsrulesEnd) return RULE_RECOMMENDS;
   if (rid >= solver.strictrepopriorules && rid < solver.strictrepopriorulesEnd) return RULE_STRICT_REPO_PRIORITY;
   if (rid >= solver.learntrules && rid < solver.nrules()) return RULE_LEARNT;
   return RULE_UNKNOWN;
@@ -156,6 +158,7 @@ export function ruleInfo(solver: Solver, rid: number): RuleInfo {
     const d = r.d < 0 ? -r.d - 1 : r.d;
     return { type: RULE_YUMOBS, from: -r.p, to: d ? solver.store.data[d] : r.w2, dep: solver.yumobsrulesInfo[rid - solver.yumobsrules] };
   }
+  if (rid >= solver.recommendsrules && rid < solver.recommendsrulesEnd) return { ...out, type: RULE_RECOMMENDS, from: solver.recommendsrulesInfo[rid - solver.recommendsrules] ?? 0 };
   if (rid >= solver.choicerules && rid < solver.choicerulesEnd) return { ...out, type: RULE_CHOICE, from: solver.choicerulesInfo[rid - solver.choicerules] ?? 0 };
   if (rid >= solver.learntrules) return { ...out, type: RULE_LEARNT };
   return out;

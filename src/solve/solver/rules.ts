@@ -1424,3 +1424,31 @@ export function reenableUpdateRuleFor(solv: SolverState, p: number): void {
   for (let a = 0; a < all.length; a += 2) if (all[a] === DISABLE_UPDATE && all[a + 1] === p) return;
   reenableUpdateRule(solv, p);
 }
+
+/** solver_addrecommendsrules: strong recommends without their disfavored providers. */
+export function addRecommendsRules(solv: SolverState): void {
+  solv.recommendsrules = solv.nrules();
+  solv.recommendsrulesInfo = [];
+  const fm = solv.favormap as Int32Array;
+  const pkgRecommends: number[] = [];
+  for (let rid = 1; rid < solv.pkgrulesEnd; rid++) if (solv.recommendsRules.has(solv.rules[rid])) pkgRecommends.push(rid);
+  for (const rid of pkgRecommends) {
+    const q: number[] = [];
+    let havedis = false;
+    let havepos = false;
+    for (const p of solv.ruleLits(rid)) {
+      if (p > 0 && fm[p] < 0) havedis = true;
+      else {
+        if (p > 0) havepos = true;
+        q.push(p);
+      }
+    }
+    if (!havedis) continue;
+    disableRule(solv.rules[rid]);
+    if (!havepos || q.length < 2) continue;
+    if (q.length === 2) solv.addRule(q[0], q[1], 0);
+    else solv.addRule(q[0], 0, solv.store.add(q.slice(1)));
+    solv.recommendsrulesInfo.push(rid);
+  }
+  solv.recommendsrulesEnd = solv.nrules();
+}

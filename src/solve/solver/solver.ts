@@ -46,6 +46,7 @@ import { createObsoleteIndex, findUpdatePackages, policyFilterUnwanted, updateRe
 import { compareRules, disableRule } from './rule-store.ts';
 import {
   addBestRules,
+  addRecommendsRules,
   addBlackRules,
   addStrictRepoPrioRules,
   addChoiceRules,
@@ -160,7 +161,14 @@ export class Solver extends Engine {
   }
 
   /** solver_solve: build all rules for `job` (pairs how, what) and run the search. Returns #problems. */
-  solve(job: number[]): number {
+  /** Solvables that got package rules in the last solve (libsolv's addedmap). */
+  addedmap: Uint8Array | undefined;
+
+  /**
+   * `reuse`: the addedmap of an earlier solve over the same pool (testsolv's `nextjob reusesolver`):
+   * its package rules are kept, as libsolv keeps them when a solver is reused.
+   */
+  solve(job: number[], reuse?: Uint8Array): number {
     const pool = this.pool;
     const inst = this.installed;
     this.job = [...job];
@@ -179,6 +187,7 @@ export class Solver extends Engine {
     const installcandidatemap = new Uint8Array(this.nsolvables);
     this.pkgrulesEnd = 0;
     this.lastpkgrule = 0;
+    if (reuse) for (let p = 2; p < this.nsolvables; p++) if (reuse[p] && !addedmap[p]) addPkgRulesForSolvable(this, p, addedmap);
     if (inst) {
       for (let i = 0; i < job.length; i += 2) {
         const how = job[i];
@@ -269,6 +278,7 @@ export class Solver extends Engine {
       }
     }
     addPkgRulesForWeak(this, addedmap);
+    this.addedmap = addedmap;
     if (this.nrules() > 1) this.#unifyRules();
     this.pkgrulesEnd = this.nrules();
     if (needduprules) createDupMaps(this);
@@ -397,6 +407,8 @@ export class Solver extends Engine {
     else this.yumobsrules = this.yumobsrulesEnd = this.nrules();
     if (job.some((h, i) => i % 2 === 0 && (h & JOB_MASK) === JOB_BLACKLIST)) addBlackRules(this);
     else this.blackrules = this.blackrulesEnd = this.nrules();
+    if (this.havedisfavored && this.flags.strongrecommends && this.recommendsRules.size) addRecommendsRules(this);
+    else this.recommendsrules = this.recommendsrulesEnd = this.nrules();
     if (this.flags.strictrepopriority) addStrictRepoPrioRules(this, addedmap);
     else this.strictrepopriorules = this.strictrepopriorulesEnd = this.nrules();
     addChoiceRules(this);

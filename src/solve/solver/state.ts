@@ -156,6 +156,9 @@ export class SolverState {
   yumobsrulesInfo: number[] = [];
   blackrules = 0;
   blackrulesEnd = 0;
+  recommendsrules = 0;
+  recommendsrulesEnd = 0;
+  recommendsrulesInfo: number[] = [];
   strictrepopriorules = 0;
   strictrepopriorulesEnd = 0;
   choicerules = 0;
