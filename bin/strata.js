@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Launcher: strata is TypeScript run by Node >= 24 type stripping. When the node on PATH is older,
 // re-run with the Node 24 the project pins (the `node` devDependency).
-import { spawnSync } from 'node:child_process';
 import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,8 @@ if (major >= 24) {
     process.stderr.write(`strata: needs Node.js >= 24 (found ${process.version}); run npm ci to install it\n`);
     process.exit(1);
   }
+  // Loaded only here: node:child_process costs a few milliseconds of every start-up otherwise.
+  const { spawnSync } = await import('node:child_process');
   const r = spawnSync(node, [main, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, NODE_COMPILE_CACHE: cacheDir },

@@ -94,12 +94,9 @@ export const repoPublish: Command = {
   minArgs: 1,
   maxArgs: 1,
   async run({ out }, v, [dir]) {
-    // Domain modules load on use: `strata --help` and other commands need not pay for them.
-    const [{ resolveSigningKey }, { parseComps }, { publishRepository }] = await Promise.all([
-      import('../keys/index.ts'),
-      import('../repo/comps.ts'),
-      import('../repo/publish/index.ts'),
-    ]);
+    // Domain modules load on use: `strata --help` and other commands need not pay for them, nor a
+    // publish without signing (the keystore, OpenPGP) or groups (the XML reader) for those.
+    const { publishRepository } = await import('../repo/publish/index.ts');
     const compression = (v.compress as string | undefined) ?? 'zstd';
     if (!(COMPRESSIONS as readonly string[]).includes(compression)) {
       throw new UsageError(`repo publish: --compress: unknown "${compression}" (${COMPRESSIONS.join(', ')})`);
@@ -110,12 +107,14 @@ export const repoPublish: Command = {
     if (v['sign-packages'] && typeof v['sign-key'] !== 'string') throw new UsageError('repo publish: --sign-packages needs --sign-key');
     let signingKey: { armored: string; passphrase?: string } | undefined;
     if (typeof v['sign-key'] === 'string') {
+      const { resolveSigningKey } = await import('../keys/index.ts');
       signingKey = { armored: (await resolveSigningKey(v['sign-key'])).armored };
       if (typeof v['passphrase-file'] === 'string') signingKey.passphrase = (await readFile(v['passphrase-file'], 'utf8')).replace(/\r?\n$/, '');
     }
     let comps: { text: string; baseName: string } | undefined;
     if (typeof v.groups === 'string') {
       const text = await readFile(v.groups, 'utf8');
+      const { parseComps } = await import('../repo/comps.ts');
       parseComps(text, v.groups); // refuse a broken comps file before publishing it
       comps = { text, baseName: basename(v.groups).replace(/\.(gz|xz|zst|bz2)$/, '') };
     }

@@ -32,6 +32,8 @@ export interface RpmHeaders {
   headerBytes: Uint8Array;
 }
 
+const latin1 = new TextDecoder('latin1');
+
 export function parseLead(bytes: Uint8Array): Lead {
   if (bytes.length < LEAD_SIZE) throw new RpmFormatError(`lead: truncated (${bytes.length} of 96 bytes)`);
   for (let i = 0; i < 4; i++) {
@@ -47,34 +49,38 @@ export function parseLead(bytes: Uint8Array): Lead {
     minor: bytes[5],
     type: dv.getUint16(6),
     archnum: dv.getUint16(8),
-    name: new TextDecoder('latin1').decode(nameBytes.subarray(0, nul < 0 ? 66 : nul)),
+    name: latin1.decode(nameBytes.subarray(0, nul < 0 ? 66 : nul)),
     osnum: dv.getUint16(76),
     signatureType: dv.getUint16(78),
   };
 }
 
-/** Random-access reader so the same parser serves files (no payload read) and in-memory bytes. */
+/**
+ * Random-access reader so the same parser serves files (no payload read) and in-memory bytes.
+ * Synchronous: headers come from a buffer or from bounded local reads, and a promise per read cost
+ * more than the read itself when publishing thousands of small packages.
+ */
 export interface ByteSource {
-  read(offset: number, length: number): Promise<Uint8Array>;
+  read(offset: number, length: number): Uint8Array;
 }
 
 export function bytesSource(bytes: Uint8Array): ByteSource {
-  return { read: async (offset, length) => bytes.subarray(offset, offset + length) };
+  return { read: (offset, length) => bytes.subarray(offset, offset + length) };
 }
 
 const pad8 = (n: number): number => (8 - (n % 8)) % 8;
 
 /** Reads lead, signature header and header from a source; validates each before the next. */
-export async function readRpmHeaders(src: ByteSource): Promise<RpmHeaders> {
-  const lead = parseLead(await src.read(0, LEAD_SIZE));
+export function readRpmHeaders(src: ByteSource): RpmHeaders {
+  const lead = parseLead(src.read(0, LEAD_SIZE));
   if (lead.signatureType !== 5) throw new RpmFormatError(`lead: unsupported signature type ${lead.signatureType}`);
   const sigOffset = LEAD_SIZE;
-  const sigSize = headerSizeFromPreamble(await src.read(sigOffset, 16), 'signature header');
-  const sigBytes = await src.read(sigOffset, sigSize);
+  const sigSize = headerSizeFromPreamble(src.read(sigOffset, 16), 'signature header');
+  const sigBytes = src.read(sigOffset, sigSize);
   const signature = parseHeader(sigBytes, 'signature header', { regionTag: 62 }).header;
   const headerOffset = sigOffset + sigSize + pad8(sigSize);
-  const hdrSize = headerSizeFromPreamble(await src.read(headerOffset, 16), 'header');
-  const headerBytes = await src.read(headerOffset, hdrSize);
+  const hdrSize = headerSizeFromPreamble(src.read(headerOffset, 16), 'header');
+  const headerBytes = src.read(headerOffset, hdrSize);
   const header = parseHeader(headerBytes, 'header', { regionTag: 63, exactRegion: true }).header;
   checkMergedSignatureTags(signature, header);
   return {
@@ -88,31 +94,23 @@ export async function readRpmHeaders(src: ByteSource): Promise<RpmHeaders> {
   };
 }
 
-/** Signature tags rpm copies into the header on read, as [signature tag, header tag]. */
-const MERGED_SIG_TAGS: Array<[number, number]> = [
-  [1000, 257],
-  [1002, 259],
-  [1004, 261],
-  [1005, 262],
-  [1006, 263],
-  [267, 267],
-  [268, 268],
-  [269, 269],
-  [270, 270],
-  [271, 271],
-  [273, 273],
-  [278, 278],
-  [279, 279],
-];
+/**
+ * Signature tags rpm copies into the header on read, and the header tags they become (same index).
+ * Two flat lists, not pairs: destructuring pairs in the loop below allocates until it is optimized.
+ */
+const MERGED_SIG_TAGS = [1000, 1002, 1004, 1005, 1006, 267, 268, 269, 270, 271, 273, 278, 279];
+const MERGED_AS = [257, 259, 261, 262, 263, 267, 268, 269, 270, 271, 273, 278, 279];
 
 /** rpm refuses a header that already has a tag it would merge from the signature ("invalid signature tag"). */
 function checkMergedSignatureTags(sig: Header, h: Header): void {
-  for (const [s, t] of MERGED_SIG_TAGS) {
-    if (sig.has(s) && h.has(t)) throw new RpmFormatError(`header: carries signature tag ${t} that the signature header also has`);
+  for (let i = 0; i < MERGED_SIG_TAGS.length; i++) {
+    const t = MERGED_AS[i];
+    if (sig.has(MERGED_SIG_TAGS[i]) && h.has(t)) throw new RpmFormatError(`header: carries signature tag ${t} that the signature header also has`);
   }
 }
 
-export function parseRpmHeaders(bytes: Uint8Array): Promise<RpmHeaders> {
+/** readRpmHeaders over bytes in memory; errors reject the promise. */
+export async function parseRpmHeaders(bytes: Uint8Array): Promise<RpmHeaders> {
   return readRpmHeaders(bytesSource(bytes));
 }
 
@@ -139,7 +137,7 @@ export function fileSource(fd: number, size: number, head = FIRST_READ): { sourc
   const buf = Buffer.allocUnsafe(Math.min(size, head));
   const first = buf.subarray(0, readFullySync(fd, buf, 0));
   const source: ByteSource = {
-    async read(offset, length) {
+    read(offset, length) {
       if (offset + length <= first.length) return first.subarray(offset, offset + length);
       const b = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
       return b.subarray(0, readFullySync(fd, b, offset));
@@ -153,7 +151,7 @@ export async function readRpmFileHeaders(path: string): Promise<RpmHeaders & { f
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const h = await readRpmHeaders(fileSource(fd, size, 256 * 1024).source);
+    const h = readRpmHeaders(fileSource(fd, size, 256 * 1024).source);
     return { ...h, fileSize: size };
   } finally {
     closeSync(fd);

@@ -303,7 +303,7 @@ async function verifyOpen(path: string, fd: number, keyring: Keyring | undefined
   // One read usually brings lead, headers and (for small packages) the whole payload.
   const { source: src, first } = fileSource(fd, size);
   const firstLen = first.length;
-  const h = await readRpmHeaders(src);
+  const h = readRpmHeaders(src);
 
   let vsflags = 0;
   let vfylevel = (opts.requireDigest ?? true ? DIGEST : 0) | (opts.requireSignature ?? true ? SIGNATURE : 0);

@@ -12,7 +12,6 @@ export class CoreMetadataWriter {
   private readonly writers: MetadataFileWriter[];
   private readonly pending = new Map<number, RenderedPackage>();
   private next = 0;
-  private chain: Promise<void>;
   private readonly pkgids = new Map<string, number>();
   /** [index, index of the earlier identical file] for files with the same pkgid. */
   readonly duplicates: Array<[number, number]> = [];
@@ -24,38 +23,46 @@ export class CoreMetadataWriter {
       new MetadataFileWriter(dir, 'other', 'other.xml', kind, checksumType),
     ];
     const [p, f, o] = this.writers;
-    this.chain = Promise.all([p.write(primaryHeader(count)), f.write(filelistsHeader(count)), o.write(otherHeader(count))]).then(() => {});
+    p.write(primaryHeader(count));
+    f.write(filelistsHeader(count));
+    o.write(otherHeader(count));
   }
 
   /** Hands over package `i`'s fragments; they are written once every earlier package has been. */
   put(i: number, r: RenderedPackage): void {
-    this.pending.set(i, r);
-    if (i === this.next) this.chain = this.chain.then(() => this.drain());
-  }
-
-  private async drain(): Promise<void> {
+    if (i !== this.next) {
+      this.pending.set(i, r);
+      return;
+    }
     const [p, f, o] = this.writers;
-    for (let r = this.pending.get(this.next); r; r = this.pending.get(this.next)) {
+    for (let cur: RenderedPackage | undefined = r; cur; cur = this.pending.get(this.next)) {
       this.pending.delete(this.next);
-      const seen = this.pkgids.get(r.pkgid);
-      if (seen === undefined) this.pkgids.set(r.pkgid, this.next);
+      const seen = this.pkgids.get(cur.pkgid);
+      if (seen === undefined) this.pkgids.set(cur.pkgid, this.next);
       else this.duplicates.push([this.next, seen]);
       this.next++;
-      await Promise.all([p.write(r.primary), f.write(r.filelists), o.write(r.other)]);
+      p.write(cur.primary);
+      f.write(cur.filelists);
+      o.write(cur.other);
     }
+  }
+
+  /** Waits while the compressors are far behind (call between batches of put). */
+  async caughtUp(): Promise<void> {
+    await Promise.all(this.writers.map((w) => w.caughtUp()));
   }
 
   /** Closes the three files (the three compress concurrently on the libuv pool) and returns their records. */
   async finish(timestamp: number): Promise<RepomdRecord[]> {
-    await this.chain;
     if (this.pending.size) throw new Error(`internal: package ${this.next} was never rendered`);
     const [p, f, o] = this.writers;
-    await Promise.all([p.write(primaryFooter()), f.write(filelistsFooter()), o.write(otherFooter())]);
+    p.write(primaryFooter());
+    f.write(filelistsFooter());
+    o.write(otherFooter());
     return Promise.all(this.writers.map((w) => w.finish(timestamp)));
   }
 
   async abort(): Promise<void> {
-    await this.chain.catch(() => {});
     await Promise.all(this.writers.map((w) => w.abort()));
   }
 }

@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
+import { once } from 'node:events';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Duplex, Duplex as DuplexClass } from 'node:stream';
@@ -37,7 +38,13 @@ function compressorStream(kind: MetadataCompression): Duplex {
   }
 }
 
-const CHUNK = 1 << 20;
+/**
+ * Text is handed to the compressor in pieces of about this size: small enough that compression runs
+ * on the thread pool while packages are still being read, large enough that per-write costs vanish.
+ */
+const CHUNK = 1 << 16;
+/** Input the compressor has not taken yet beyond which producers wait (bounds memory). */
+const BACKLOG = 8 << 20;
 
 export class MetadataFileWriter {
   private readonly openHash: Hash;
@@ -46,6 +53,8 @@ export class MetadataFileWriter {
   private readonly tmpPath: string;
   private fh: FileHandle | undefined;
   private pending = '';
+  /** Settles when the last piece handed to the compressor has been consumed (or failed). */
+  private written: Promise<void> = Promise.resolve();
   private openSize = 0;
   private size = 0;
   private readonly drained: Promise<void>;
@@ -79,24 +88,36 @@ export class MetadataFileWriter {
     }
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     if (!this.pending) return;
     const buf = Buffer.from(this.pending, 'utf8');
     this.pending = '';
     this.openHash.update(buf);
     this.openSize += buf.length;
-    if (!this.compressor.write(buf)) await new Promise<void>((r) => this.compressor.once('drain', r));
+    // No wait for 'drain' here: waiting per piece made the writer fall behind the readers (and the
+    // fragments waiting for it survive into the old generation). The producer calls caughtUp().
+    this.written = new Promise<void>((resolve) => this.compressor.write(buf, () => resolve()));
   }
 
-  async write(text: string): Promise<void> {
+  /** Appends text; synchronous, so fragments are written (and die) as soon as they are rendered. */
+  write(text: string): void {
     this.pending += text;
-    if (this.pending.length >= CHUNK) await this.flush();
+    if (this.pending.length >= CHUNK) this.flush();
+  }
+
+  /** Resolves once the compressor's backlog is bounded again: producers call it between batches. */
+  async caughtUp(): Promise<void> {
+    // A failed compressor is reported by finish() (its pump rejects); waiting on it would hang.
+    if (this.compressor.writableLength > BACKLOG && !this.compressor.destroyed) await once(this.compressor, 'drain');
   }
 
   /** Finishes the file (fsynced) and renames it to `<checksum>-<baseName><suffix>`; returns its record. */
   async finish(timestamp: number): Promise<RepomdRecord> {
     try {
-      await this.flush();
+      this.flush();
+      // End only once every piece went through: a piece still queued at end() would be compressed
+      // as the last one (zstd then frames it differently), making the bytes depend on timing.
+      await this.written;
       this.compressor.end();
       await this.drained;
       await this.fh!.sync();
@@ -140,7 +161,7 @@ export async function writeMetadataFile(
 ): Promise<RepomdRecord> {
   const w = new MetadataFileWriter(dir, type, baseName, kind, checksumType);
   try {
-    await w.write(text);
+    w.write(text);
     return await w.finish(timestamp);
   } catch (e) {
     await w.abort();

@@ -12,7 +12,7 @@ import type { PreviousMetadata } from './previous.ts';
 import { commitRepodata, lockRepository, stagingDir } from './commit.ts';
 import { CoreMetadataWriter } from './core-writer.ts';
 import { writeMetadataFile } from './metadata-file.ts';
-import { type RenderOptions, autoWorkers, renderPackages, renderRecord } from './render.ts';
+import type { RenderOptions } from './render.ts';
 import { type ScannedPackage, scanPackages } from './scan.ts';
 
 export type ChecksumType = RenderOptions['checksumType'];
@@ -125,8 +125,19 @@ export async function publishRepository(root: string, opts: PublishOptions = {})
       signedPackages = await signPackages(items, opts.signingKey, date, () => progress('sign', ++n, items.length));
     }
     const warnings: string[] = [];
+    const statTrust = opts.statTrust ?? true;
+    // The usual re-publish changes no package: the previous core files then stand as they are.
+    const unchanged =
+      opts.update && statTrust
+        ? await (await import('./unchanged.ts')).unchangedCore(root, items, {
+            checksumType,
+            compression: kind,
+            ...(opts.locationBase !== undefined ? { locationBase: opts.locationBase } : {}),
+            timestamp: now,
+          })
+        : undefined;
     let previous: PreviousMetadata | undefined;
-    if (opts.update) {
+    if (opts.update && !unchanged) {
       try {
         const { readPreviousMetadata } = await import('./previous.ts');
         previous = await readPreviousMetadata(root);
@@ -135,34 +146,22 @@ export async function publishRepository(root: string, opts: PublishOptions = {})
         warnings.push(`previous metadata not reused: ${e.message}`);
       }
     }
+    const previousRepomd = unchanged?.repomd ?? previous?.repomd;
     const reused = previous
-      ? await reusable(items, previous.byLocation, { checksumType, statTrust: opts.statTrust ?? true, locationBase: opts.locationBase })
+      ? await reusable(items, previous.byLocation, { checksumType, statTrust, locationBase: opts.locationBase })
       : items.map(() => undefined);
-    const toRead = items.filter((_, i) => !reused[i]);
-    const renderOpts: RenderOptions = {
-      checksumType,
-      changelogLimit: opts.changelogLimit ?? 10,
-      ...(opts.transPre !== undefined ? { transPre: opts.transPre } : {}),
-      ...(opts.locationBase !== undefined ? { locationBase: opts.locationBase } : {}),
-    };
+    const toRead = unchanged ? [] : items.filter((_, i) => !reused[i]);
     const staging = await stagingDir(root);
-    const core = new CoreMetadataWriter(staging.dir, items.length, kind, checksumType);
     const records: RepomdRecord[] = [];
+    let duplicates: Array<[number, number]>;
     try {
-      const readIndex: number[] = [];
-      items.forEach((_, i) => {
-        const old = reused[i];
-        if (old) core.put(i, renderRecord(old));
-        else readIndex.push(i);
-      });
-      let done = 0;
       progress('read', 0, toRead.length);
-      await renderPackages(toRead, renderOpts, opts.workers ?? autoWorkers(toRead), (j, r) => {
-        core.put(readIndex[j], r);
-        progress('read', ++done, toRead.length);
-      });
+      const core = unchanged
+        ? { records: unchanged.records, duplicates: duplicatesOf(unchanged.pkgids) }
+        : await writeCore(staging.dir, items, reused, toRead, { ...opts, checksumType, compression: kind, onProgress: progress }, now);
       progress('write', 0, 1);
-      records.push(...(await core.finish(now)));
+      records.push(...core.records);
+      duplicates = core.duplicates;
       if (opts.advisories) {
         const { writeUpdateinfo } = await import('../updateinfo.ts');
         const text = writeUpdateinfo(opts.advisories);
@@ -174,18 +173,17 @@ export async function publishRepository(root: string, opts: PublishOptions = {})
         records.push(await writeMetadataFile(staging.dir, 'group_gz', opts.comps.baseName, opts.comps.text, 'gz', checksumType, now));
       }
     } catch (e) {
-      await core.abort();
       if (staging.fresh) await rm(staging.dir, { recursive: true, force: true });
       throw e;
     }
-    if (core.duplicates.length) {
-      const [i, j] = core.duplicates[0];
-      warnings.push(`${core.duplicates.length} package file(s) are identical copies of others (e.g. ${items[i].location} = ${items[j].location})`);
+    if (duplicates.length) {
+      const [i, j] = duplicates[0];
+      warnings.push(`${duplicates.length} package file(s) are identical copies of others (e.g. ${items[i].location} = ${items[j].location})`);
     }
     // createrepo_c --update keeps additional metadata (updateinfo, comps, modules…) it is not given anew.
-    if (previous) {
+    if (previousRepomd) {
       const replaced = new Set(records.map((r) => r.type));
-      for (const r of previous.repomd.records) {
+      for (const r of previousRepomd.records) {
         const base = r.type.replace(/_(zck|db|gz|xz|zst|bz2)$/, '');
         if (CORE_TYPES.has(base) || replaced.has(base) || replaced.has(r.type)) continue;
         if (base === 'group' && opts.comps) continue;
@@ -203,7 +201,7 @@ export async function publishRepository(root: string, opts: PublishOptions = {})
       : undefined;
     const keep = new Set(records.map((r) => r.location.replace(/^repodata\//, '')));
     // Without --update the previous repomd.xml has not been read yet; --retain-old needs its records too.
-    const oldRecords = opts.retainOld ? (previous?.repomd.records ?? (await currentRecords(root))) : undefined;
+    const oldRecords = opts.retainOld ? (previousRepomd?.records ?? (await currentRecords(root))) : undefined;
     const retain = oldRecords ? new Set(oldRecords.map((r) => r.location.replace(/^repodata\//, ''))) : undefined;
     await commitRepodata({ root, staging, repomd: repomdXml, signature, keep, retain });
     progress('write', 1, 1);
@@ -221,6 +219,64 @@ export async function publishRepository(root: string, opts: PublishOptions = {})
   } finally {
     await unlock();
   }
+}
+
+/**
+ * primary, filelists and other: reused records rendered again, the other packages read (on worker
+ * threads when there is enough work), streamed to disk in package order. Returns their records.
+ */
+async function writeCore(
+  dir: string,
+  items: ScannedPackage[],
+  reused: Array<RepoPackage | undefined>,
+  toRead: ScannedPackage[],
+  opts: PublishOptions & Required<Pick<PublishOptions, 'checksumType' | 'compression' | 'onProgress'>>,
+  now: number,
+): Promise<{ records: RepomdRecord[]; duplicates: Array<[number, number]> }> {
+  // Loaded here: reading packages brings in the rpm domain, which an unchanged --update never needs.
+  const { autoWorkers, renderPackages, renderRecord } = await import('./render.ts');
+  const renderOpts: RenderOptions = {
+    checksumType: opts.checksumType,
+    changelogLimit: opts.changelogLimit ?? 10,
+    ...(opts.transPre !== undefined ? { transPre: opts.transPre } : {}),
+    ...(opts.locationBase !== undefined ? { locationBase: opts.locationBase } : {}),
+  };
+  const core = new CoreMetadataWriter(dir, items.length, opts.compression, opts.checksumType);
+  try {
+    const readIndex: number[] = [];
+    items.forEach((_, i) => {
+      const old = reused[i];
+      if (old) core.put(i, renderRecord(old));
+      else readIndex.push(i);
+    });
+    let done = 0;
+    await renderPackages(
+      toRead,
+      renderOpts,
+      opts.workers ?? autoWorkers(toRead),
+      (j, r) => {
+        core.put(readIndex[j], r);
+        opts.onProgress('read', ++done, toRead.length);
+      },
+      () => core.caughtUp(),
+    );
+    return { records: await core.finish(now), duplicates: core.duplicates };
+  } catch (e) {
+    await core.abort();
+    throw e;
+  }
+}
+
+/** [index, index of the first identical file] for every package file that repeats an earlier one. */
+function duplicatesOf(pkgids: string[]): Array<[number, number]> {
+  const first = new Map<string, number>();
+  const out: Array<[number, number]> = [];
+  pkgids.forEach((id, i) => {
+    const j = first.get(id);
+    if (j === undefined) first.set(id, i);
+    else out.push([i, j]);
+  });
+  return out;
 }
 
 /** The records of the repository's current repomd.xml; none when it is missing or unreadable. */

@@ -2,8 +2,7 @@
 // work. A worker returns strings, not RepoPackage objects: structured-cloning three strings is much
 // cheaper than cloning a file list object by object.
 
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { availableParallelism, loadavg } from 'node:os';
 import type { RepoPackage } from '../model.ts';
 import { readPackageRecord } from '../record/index.ts';
 import { filelistsPackageXml, otherPackageXml, primaryPackageXml } from '../xml-write.ts';
@@ -22,7 +21,6 @@ export interface RenderedPackage {
   filelists: string;
   other: string;
   pkgid: string;
-  nevra: string;
 }
 
 export function renderRecord(p: RepoPackage): RenderedPackage {
@@ -31,7 +29,6 @@ export function renderRecord(p: RepoPackage): RenderedPackage {
     filelists: filelistsPackageXml(p),
     other: otherPackageXml(p),
     pkgid: p.pkgid,
-    nevra: `${p.name}-${p.epoch}:${p.version}-${p.release}.${p.arch}`,
   };
 }
 
@@ -48,16 +45,23 @@ export async function renderPackage(item: ScannedPackage, opts: RenderOptions): 
 }
 
 /**
- * A worker costs ~50 ms of start-up (its own module loading), paid on another core while this thread
- * already renders; it pays off once the work would take this thread longer than that. Work is
- * estimated as ~100 µs per package (header parse + XML) plus hashing at ~1 GB/s.
+ * Work per extra thread. A worker costs ~50 ms of start-up (its own module loading) on another core,
+ * and then runs cold (not yet optimised) code for its first thousand packages at 2-3 times the
+ * per-package cost of this thread, which is warm by then: measured on 2 cores, a second thread lost
+ * on 1,000 small packages and paid off only well beyond. Work is estimated as ~100 µs per package
+ * (header parse + XML) plus hashing at ~1 GB/s.
  */
-const WORKER_START_MS = 60;
+const WORK_PER_THREAD_MS = 300;
 
 export function autoWorkers(items: ScannedPackage[]): number {
   const bytes = items.reduce((s, i) => s + i.size, 0);
   const ms = items.length * 0.1 + bytes / 1e6;
-  return Math.max(1, Math.min(availableParallelism(), 1 + Math.floor(ms / WORKER_START_MS)));
+  // Cores other processes keep busy are no help: a thread there only competes with this one and its
+  // compiler and collector threads (measured: 5,000 packages took 40% longer with a worker on a
+  // loaded machine). The load average includes about one task of our own (this process, or the
+  // script that runs publishes one after another), so only the load beyond that counts as taken.
+  const idle = Math.max(1, Math.round(availableParallelism() - Math.max(0, loadavg()[0] - 1)));
+  return Math.max(1, Math.min(idle, 1 + Math.floor(ms / WORK_PER_THREAD_MS)));
 }
 
 /**
@@ -70,10 +74,12 @@ export async function renderPackages(
   opts: RenderOptions,
   workers: number,
   onResult: (index: number, r: RenderedPackage) => void,
+  /** Awaited between this thread's batches: backpressure from the consumer of the results. */
+  between: () => Promise<void> = async () => {},
 ): Promise<void> {
   const jobs = Math.max(1, Math.min(workers, items.length));
   // Packages go out in batches: one message per package costs more than reading a small one.
-  const batch = jobs === 1 ? items.length : Math.max(1, Math.min(64, Math.floor(items.length / (jobs * 8))));
+  const batch = Math.max(1, Math.min(jobs === 1 ? 32 : 64, Math.floor(items.length / (jobs * 8))));
   let next = 0;
   let stopped = false;
   const take = (): [number, number] | undefined => {
@@ -85,11 +91,16 @@ export async function renderPackages(
   const here = async (): Promise<void> => {
     for (let r = take(); r; r = take()) {
       for (let i = r[0]; i < r[1]; i++) onResult(i, await renderPackage(items[i], opts));
-      // Let worker results and the metadata writers in between batches.
-      if (jobs > 1) await new Promise((resolve) => setImmediate(resolve));
+      // Let worker results and the metadata writers in between batches, also when alone: the
+      // compressors then work on the thread pool while this thread reads on, and written fragments
+      // die young instead of piling up until the end.
+      await new Promise((resolve) => setImmediate(resolve));
+      await between();
     }
   };
-  const thread = (): Promise<void> => {
+  const thread = async (): Promise<void> => {
+    // Loaded on demand: most publishes run on this thread alone.
+    const { Worker } = await import('node:worker_threads');
     const w = new Worker(new URL('./render-worker.ts', import.meta.url), { workerData: opts });
     return new Promise<void>((resolve, reject) => {
       let outstanding = 0;

@@ -32,7 +32,8 @@ export async function scanPackages(dir: string, excludes: string[] = []): Promis
   }
   const excluded = excludes.map(globToRegExp);
   const out: ScannedPackage[] = [];
-  const walk = async (d: string): Promise<void> => {
+  // `rel` is d's location prefix ("" or "sub/dir/"): cheaper than path.relative per package.
+  const walk = async (d: string, rel: string): Promise<void> => {
     let entries: Dirent[];
     try {
       entries = readdirSync(d, { withFileTypes: true });
@@ -58,16 +59,16 @@ export async function scanPackages(dir: string, excludes: string[] = []): Promis
         isFile = st.isFile();
         if (isDir) continue; // directory links could loop; their packages are found where they live
       }
-      if (isDir) await walk(p);
+      if (isDir) await walk(p, `${rel}${e.name}/`);
       else if (isFile && e.name.endsWith('.rpm')) {
-        const location = relative(root, p).split(sep).join('/');
+        const location = rel + e.name;
         if (excluded.some((r) => r.test(location) || r.test(e.name))) continue;
         const st = statSync(p);
         out.push({ path: p, location, size: st.size, mtime: Math.floor(st.mtimeMs / 1000) });
       }
     }
   };
-  await walk(root);
+  await walk(root, '');
   out.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
   return out;
 }

@@ -21,19 +21,24 @@ const TRANS_BITS = DepFlag.PRETRANS | DepFlag.POSTTRANS;
 const STRONG = 1 << 27;
 
 type Kind = 'provides' | 'conflicts' | 'obsoletes' | 'requires' | 'suggests' | 'enhances' | 'recommends' | 'supplements' | 'oldsuggests' | 'oldenhances';
-/** createrepo_c's processing order: provides first, so requires can be checked against them. */
-const DEP_ORDER: Array<[Kind, number, number, number, string]> = [
-  ['provides', Tag.PROVIDENAME, Tag.PROVIDEFLAGS, Tag.PROVIDEVERSION, 'provides entry'],
-  ['conflicts', Tag.CONFLICTNAME, Tag.CONFLICTFLAGS, Tag.CONFLICTVERSION, 'conflicts entry'],
-  ['obsoletes', Tag.OBSOLETENAME, Tag.OBSOLETEFLAGS, Tag.OBSOLETEVERSION, 'obsoletes entry'],
-  ['requires', Tag.REQUIRENAME, Tag.REQUIREFLAGS, Tag.REQUIREVERSION, 'requires entry'],
-  ['suggests', Tag.SUGGESTNAME, Tag.SUGGESTFLAGS, Tag.SUGGESTVERSION, 'suggests entry'],
-  ['enhances', Tag.ENHANCENAME, Tag.ENHANCEFLAGS, Tag.ENHANCEVERSION, 'enhances entry'],
-  ['recommends', Tag.RECOMMENDNAME, Tag.RECOMMENDFLAGS, Tag.RECOMMENDVERSION, 'recommends entry'],
-  ['supplements', Tag.SUPPLEMENTNAME, Tag.SUPPLEMENTFLAGS, Tag.SUPPLEMENTVERSION, 'supplements entry'],
-  ['oldsuggests', Tag.OLDSUGGESTSNAME, Tag.OLDSUGGESTSFLAGS, Tag.OLDSUGGESTSVERSION, 'oldsuggests entry'],
-  ['oldenhances', Tag.OLDENHANCESNAME, Tag.OLDENHANCESFLAGS, Tag.OLDENHANCESVERSION, 'oldenhances entry'],
-];
+/**
+ * createrepo_c's processing order: provides first, so requires can be checked against them. Objects
+ * rather than tuples: see SIG_MERGE in raw-header.ts.
+ */
+const DEP_ORDER: Array<{ kind: Kind; names: number; flags: number; versions: number; field: string }> = (
+  [
+    ['provides', Tag.PROVIDENAME, Tag.PROVIDEFLAGS, Tag.PROVIDEVERSION],
+    ['conflicts', Tag.CONFLICTNAME, Tag.CONFLICTFLAGS, Tag.CONFLICTVERSION],
+    ['obsoletes', Tag.OBSOLETENAME, Tag.OBSOLETEFLAGS, Tag.OBSOLETEVERSION],
+    ['requires', Tag.REQUIRENAME, Tag.REQUIREFLAGS, Tag.REQUIREVERSION],
+    ['suggests', Tag.SUGGESTNAME, Tag.SUGGESTFLAGS, Tag.SUGGESTVERSION],
+    ['enhances', Tag.ENHANCENAME, Tag.ENHANCEFLAGS, Tag.ENHANCEVERSION],
+    ['recommends', Tag.RECOMMENDNAME, Tag.RECOMMENDFLAGS, Tag.RECOMMENDVERSION],
+    ['supplements', Tag.SUPPLEMENTNAME, Tag.SUPPLEMENTFLAGS, Tag.SUPPLEMENTVERSION],
+    ['oldsuggests', Tag.OLDSUGGESTSNAME, Tag.OLDSUGGESTSFLAGS, Tag.OLDSUGGESTSVERSION],
+    ['oldenhances', Tag.OLDENHANCESNAME, Tag.OLDENHANCESFLAGS, Tag.OLDENHANCESVERSION],
+  ] as const
+).map(([kind, names, flags, versions]) => ({ kind, names, flags, versions, field: `${kind} entry` }));
 
 /** strtol's end index for base 10 (leading blanks, a sign, digits); 0 when nothing converts. */
 function strtolEnd(s: string): number {
@@ -118,7 +123,7 @@ export function readDeps(r: RawHeader, t: Texts, fix: Retrofit, filePaths: Set<s
   const lastRequire = new Map<string, { flag: string; ver: string; pre: boolean }>();
   // The highest libc.so.6 require so far, converted only once it is known to be kept.
   let libc: { name: string; flag: RepoDepFlags | undefined; evr: ReturnType<typeof createrepoEvr>; pre: boolean } | undefined;
-  for (const [kind, nt, ft, vt, field] of DEP_ORDER) {
+  for (const { kind, names: nt, flags: ft, versions: vt, field } of DEP_ORDER) {
     let names = r.strings(nt);
     let flags = r.numbers(ft);
     let versions = r.strings(vt);

@@ -2,13 +2,13 @@
 // src/misc.c, src/xml_dump.c) applied to the header as rpm's rpmReadPackageFile hands it over (lib/package.c):
 // reading the file, the record's assembly and the public API; the rules live in the sibling modules.
 
-import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
+import { createHash, hash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, read } from 'node:fs';
 import { promisify } from 'node:util';
 // Direct module imports, not ../../rpm/index.ts: publish workers load this file, and the whole rpm
 // domain (writer, OpenPGP) would add tens of milliseconds to every worker's start.
 import { type Header, RpmFormatError, TagType } from '../../rpm/header.ts';
-import { type ByteSource, readFullySync, readRpmHeaders } from '../../rpm/package.ts';
+import { readFullySync, readRpmHeaders } from '../../rpm/package.ts';
 import { Tag } from '../../rpm/tags.ts';
 import { type RepoPackage, RepoFormatError } from '../model.ts';
 import { readDeps } from './deps.ts';
@@ -101,7 +101,8 @@ export function packageRecordFromHeaders(hdrs: RecordHeaders, file: RecordFile, 
     changelog: readChangelog(r, t, rules.changelogLimit ?? 10),
   };
   if (base) p.locationBase = base;
-  for (const [field, v] of [['location', file.location], ['location base', base ?? '']]) t.text(v, field);
+  t.text(file.location, 'location');
+  t.text(base ?? '', 'location base');
   if (t.bad) throw controlError(where, t.bad);
   return p;
 }
@@ -126,47 +127,53 @@ function seconds(ns: bigint): number {
   return Number(ns < 0n && s * 1_000_000_000n !== ns ? s - 1n : s);
 }
 
+/** The digest of a file whose first `got` bytes (`first`) were read already: the rest streams. */
+async function digestRest(fd: number, first: Buffer, checksumType: string): Promise<string> {
+  const h = createHash(checksumType).update(first);
+  const buf = borrow();
+  try {
+    for (let pos = first.length; ; ) {
+      const { bytesRead } = await readAsync(fd, buf, 0, CHUNK, pos);
+      if (bytesRead === 0) break;
+      h.update(buf.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+  } finally {
+    giveBack(buf);
+  }
+  return h.digest('hex');
+}
+
 /**
- * Reads one .rpm: headers, a digest of the whole file streamed once, and its record. The first
- * read (headers, and all of a small package) is synchronous, as in src/rpm/package.ts: a thread-pool
- * round trip per call would dominate reading many small packages. The rest streams asynchronously.
+ * Reads one .rpm: headers, a digest of the whole file, and its record. The first read (headers, and
+ * all of a small package) is synchronous, as in src/rpm/package.ts: a thread-pool round trip per
+ * call would dominate reading many small packages. It asks for one byte more than stat's size, so a
+ * short read proves EOF (the digest must cover the file as it is, whatever stat said); a small
+ * package is then digested in one call. The rest of a larger one streams asynchronously.
  */
 export async function readPackageRecord(path: string, opts: RecordOptions): Promise<RepoPackage> {
   const checksumType = opts.checksumType ?? 'sha256';
   const fd = openSync(path, 'r');
-  let scratch: Buffer | undefined;
-  let scratch2: Buffer | undefined;
+  const scratch = borrow();
   try {
     let stat = opts.stat;
     if (!stat) {
       const st = fstatSync(fd, { bigint: true });
       stat = { size: Number(st.size), mtime: seconds(st.mtimeNs) };
     }
-    const hash = createHash(checksumType);
-    const head = (scratch = borrow()).subarray(0, Math.min(Math.max(stat.size, 0), HEAD));
+    const head = scratch.subarray(0, Math.min(Math.max(stat.size, 0) + 1, HEAD));
     const got = readFullySync(fd, head, 0);
     const first = head.subarray(0, got);
-    hash.update(first);
-    const source: ByteSource = {
-      async read(offset, length) {
+    const hdrs = readRpmHeaders({
+      read(offset, length) {
         if (offset + length <= got) return first.subarray(offset, offset + length);
         const b = Buffer.allocUnsafe(length);
         return b.subarray(0, readFullySync(fd, b, offset));
       },
-    };
-    const hdrs = await readRpmHeaders(source);
-    // Hash to EOF whatever stat said; a small file's EOF is confirmed without a thread-pool trip.
-    if (got === head.length && (got === HEAD || readSync(fd, Buffer.allocUnsafe(1), 0, 1, got) > 0)) {
-      const buf = (scratch2 = borrow());
-      for (let pos = got; ; ) {
-        const { bytesRead } = await readAsync(fd, buf, 0, CHUNK, pos);
-        if (bytesRead === 0) break;
-        hash.update(buf.subarray(0, bytesRead));
-        pos += bytesRead;
-      }
-    }
+    });
+    const pkgid = got < head.length ? hash(checksumType, first, 'hex') : await digestRest(fd, first, checksumType);
     const file: RecordFile = {
-      pkgid: hash.digest('hex'), checksumType, size: stat.size, mtime: stat.mtime, location: opts.location, locationBase: opts.locationBase, source: path,
+      pkgid, checksumType, size: stat.size, mtime: stat.mtime, location: opts.location, locationBase: opts.locationBase, source: path,
     };
     return packageRecordFromHeaders(hdrs, file, opts);
   } catch (e) {
@@ -175,7 +182,6 @@ export async function readPackageRecord(path: string, opts: RecordOptions): Prom
     throw e;
   } finally {
     closeSync(fd);
-    if (scratch) giveBack(scratch);
-    if (scratch2) giveBack(scratch2);
+    giveBack(scratch);
   }
 }

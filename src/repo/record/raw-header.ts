@@ -3,32 +3,43 @@
 // conversion with its control-character check, and rpm's retrofits (merged signature sizes, source/binary, v3).
 
 // Direct rpm module imports, not ../../rpm/index.ts: publish workers load this file (see index.ts).
-import { type Header, RpmFormatError, TagType } from '../../rpm/header.ts';
+import { type Header, RpmFormatError, TagType, findNul } from '../../rpm/header.ts';
 import { DepFlag } from '../../rpm/model.ts';
 import { Tag } from '../../rpm/tags.ts';
 import { RepoFormatError } from '../model.ts';
 
 /**
- * rpm's headerMergeLegacySigs table, in order: [signature tag, header tag, type, fixed count, quirk].
+ * rpm's headerMergeLegacySigs table, in order: signature tag, header tag, type, fixed count, quirk.
  * Only the sizes matter here, but merging stops at the first malformed entry, so all are checked.
+ * Objects rather than tuples: destructuring a tuple in a loop allocates an iterator per entry until
+ * the optimizing compiler gets to it, and this runs for every package.
  */
-const SIG_MERGE: Array<[number, number, number, number, boolean]> = [
-  [1000, 257, TagType.INT32, 1, false],
-  [1002, 259, TagType.BIN, 0, false],
-  [1004, 261, TagType.BIN, 16, false],
-  [1005, 262, TagType.BIN, 0, false],
-  [1007, Tag.ARCHIVESIZE, TagType.INT32, 1, true],
-  [274, 5090, TagType.STRING_ARRAY, 0, true],
-  [275, 5091, TagType.INT32, 1, true],
-  [276, 276, TagType.STRING_ARRAY, 0, false],
-  [277, 277, TagType.INT32, 1, false],
-  [269, 269, TagType.STRING, 1, false],
-  [273, 273, TagType.STRING, 1, false],
-  [267, 267, TagType.BIN, 0, false],
-  [268, 268, TagType.BIN, 0, false],
-  [270, 270, TagType.INT64, 1, false],
-  [271, Tag.LONGARCHIVESIZE, TagType.INT64, 1, false],
-];
+interface SigMerge {
+  sig: number;
+  tag: number;
+  type: number;
+  count: number;
+  quirk: boolean;
+}
+const SIG_MERGE: SigMerge[] = (
+  [
+    [1000, 257, TagType.INT32, 1, false],
+    [1002, 259, TagType.BIN, 0, false],
+    [1004, 261, TagType.BIN, 16, false],
+    [1005, 262, TagType.BIN, 0, false],
+    [1007, Tag.ARCHIVESIZE, TagType.INT32, 1, true],
+    [274, 5090, TagType.STRING_ARRAY, 0, true],
+    [275, 5091, TagType.INT32, 1, true],
+    [276, 276, TagType.STRING_ARRAY, 0, false],
+    [277, 277, TagType.INT32, 1, false],
+    [269, 269, TagType.STRING, 1, false],
+    [273, 273, TagType.STRING, 1, false],
+    [267, 267, TagType.BIN, 0, false],
+    [268, 268, TagType.BIN, 0, false],
+    [270, 270, TagType.INT64, 1, false],
+    [271, Tag.LONGARCHIVESIZE, TagType.INT64, 1, false],
+  ] as const
+).map(([sig, tag, type, count, quirk]) => ({ sig, tag, type, count, quirk }));
 
 /** cr_hascontrollchars: below 32 except tab, LF and CR. */
 function isControl(c: number): boolean {
@@ -98,7 +109,7 @@ export class RawHeader {
     const out = new Array<string>(e.count);
     let o = e.offset;
     for (let i = 0; i < e.count; i++) {
-      const z = this.buf.indexOf(0, o);
+      const z = findNul(this.buf, o);
       out[i] = this.buf.toString('latin1', o, z);
       o = z + 1;
     }
@@ -114,7 +125,7 @@ export class RawHeader {
     if (!e) return undefined;
     if (e.type === TagType.STRING_ARRAY && e.count !== 1) return undefined;
     if (e.type === TagType.I18NSTRING || e.type === TagType.STRING || e.type === TagType.STRING_ARRAY) {
-      return this.buf.toString('latin1', e.offset, this.buf.indexOf(0, e.offset));
+      return this.buf.toString('latin1', e.offset, findNul(this.buf, e.offset));
     }
     return undefined;
   }
@@ -151,18 +162,18 @@ export interface Retrofit {
 export function retrofit(r: RawHeader, sig: Header, where: string): Retrofit {
   const h = r.h;
   // headerMergeLegacySigs: a header must not already carry a tag the signature would bring.
-  for (const [stag, xtag, , , quirk] of SIG_MERGE) {
-    if (h.has(xtag) && !(quirk && !sig.has(stag))) throw new RpmFormatError(`${where}: invalid signature tag ${xtag} in the header`);
+  for (const m of SIG_MERGE) {
+    if (h.has(m.tag) && !(m.quirk && !sig.has(m.sig))) throw new RpmFormatError(`${where}: invalid signature tag ${m.tag} in the header`);
   }
   let archive32 = r.numbers(Tag.ARCHIVESIZE)?.[0];
   let archive64 = h.has(Tag.LONGARCHIVESIZE) ? (r.numbers(Tag.LONGARCHIVESIZE)?.[0] ?? 0) : undefined;
   if (h.entry(Tag.ARCHIVESIZE)?.type !== TagType.INT32) archive32 = undefined;
-  for (const [stag, xtag, type, count] of SIG_MERGE) {
-    const e = sig.entry(stag);
+  for (const m of SIG_MERGE) {
+    const e = sig.entry(m.sig);
     if (!e) continue;
-    if (e.type !== type || e.count > 16 * 1024 * 1024 || (count && e.count !== count)) break;
-    if (xtag === Tag.ARCHIVESIZE) archive32 = sig.numbers(stag)[0];
-    if (xtag === Tag.LONGARCHIVESIZE) archive64 = sig.numbers(stag)[0];
+    if (e.type !== m.type || e.count > 16 * 1024 * 1024 || (m.count && e.count !== m.count)) break;
+    if (m.tag === Tag.ARCHIVESIZE) archive32 = sig.numbers(m.sig)[0];
+    if (m.tag === Tag.LONGARCHIVESIZE) archive64 = sig.numbers(m.sig)[0];
   }
   // applyRetrofits: every package ends up with SOURCERPM or SOURCEPACKAGE.
   let sourceRpm = h.has(Tag.SOURCERPM) ? r.string(Tag.SOURCERPM) : undefined;

@@ -1,8 +1,17 @@
 // Shared XML plumbing for rpm-md: one-line RepoFormatErrors, the saxes driver of the streaming readers,
 // feeding bytes, parseXmlTree (a minimal element tree for repomd, updateinfo, comps) and libxml2-style escaping.
 
-import { SaxesParser } from 'saxes';
+import { createRequire } from 'node:module';
+import type { SaxesParser } from 'saxes';
 import { RepoFormatError } from '../model.ts';
+
+// saxes (with the character tables it loads) is required on first use, not imported: publishing
+// loads this module for its escaping alone and should not pay several milliseconds for a parser.
+let Saxes: typeof SaxesParser | undefined;
+function newParser(): SaxesParser {
+  Saxes ??= (createRequire(import.meta.url)('saxes') as typeof import('saxes')).SaxesParser;
+  return new Saxes({ xmlns: false, position: true });
+}
 
 /**
  * The one way these modules make errors: values quoted from the input may hold line breaks or
@@ -44,7 +53,7 @@ export function streamReader(
   close: CloseFn,
   end: () => void,
 ): XmlReader & { fail(msg: string): never } {
-  const p = new SaxesParser({ xmlns: false, position: true });
+  const p = newParser();
   let depth = 0;
   let capDepth = -1;
   let buf = '';
@@ -149,7 +158,7 @@ export interface XmlNode {
 
 /** Parses a whole (small) document into an element tree; `root` is the expected root name. */
 export function parseXmlTree(xml: string, what: string, root: string): XmlNode {
-  const p = new SaxesParser({ xmlns: false, position: true });
+  const p = newParser();
   const stack: XmlNode[] = [];
   let top: XmlNode | undefined;
   let doc: XmlNode | undefined;
