@@ -4,6 +4,7 @@
 import type { RepoPackage } from '../repo/model.ts';
 import { poolFromRepositories, type RepositoryForPool } from './pool/load.ts';
 import type { Pool } from './pool/pool.ts';
+import type { SnapshotRecord } from './pool/snapshot.ts';
 import {
   JOB_DISTUPGRADE,
   JOB_ERASE,
@@ -75,7 +76,7 @@ export const DEFAULT_INSTALLONLY = [
 
 export class RequestError extends Error {}
 
-function nevraOf(pool: Pool<RepoPackage>, s: number): string {
+function nevraOf(pool: Pool<SnapshotRecord>, s: number): string {
   const r = pool.record(s);
   if (!r) return pool.nevra(s);
   const e = r.epoch && r.epoch !== '0' ? `${r.epoch}:` : '';
@@ -83,7 +84,7 @@ function nevraOf(pool: Pool<RepoPackage>, s: number): string {
 }
 
 /** A name as dnf resolves an argument: package name if any package has it, else a provide/file. */
-function selectionFor(pool: Pool<RepoPackage>, arg: string): [number, number] {
+function selectionFor(pool: Pool<SnapshotRecord>, arg: string): [number, number] {
   const dep = pool.table.parseDep(arg);
   if (pool.table.flags[dep] === 0 && pool.packagesNamed(arg).length) return [SEL_NAME, dep];
   if (pool.table.flags[dep] !== 0) {

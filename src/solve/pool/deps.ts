@@ -10,6 +10,13 @@ export class PoolError extends Error {
   override name = 'PoolError';
 }
 
+function depHash(name: number, flags: number, evr: number): number {
+  let h = Math.imul(name, 0x9e3779b1) ^ Math.imul(evr * 8 + flags, 0x85ebca77);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 13);
+}
+
 export class DepTable {
   readonly strings = new StringPool();
 
@@ -23,9 +30,9 @@ export class DepTable {
   readonly flags: number[] = [0];
   readonly evr: number[] = [0];
 
-  // By name id: the unversioned dep, and the versioned ones (a list, or a map by evr*8+flags).
-  readonly #plainDep: number[] = [];
-  readonly #relDeps: (number[] | Map<number, number> | undefined)[] = [];
+  // (name, relation, EVR) → dep id: open addressing, entries id + 1. Unversioned deps (flags 0 or
+  // REL_RICH) are one per name whatever their flags.
+  #depTable = new Int32Array(1024);
   readonly #textIds = new Map<string, number>();
   readonly #rich = new Map<number, RichNode | null>();
 
@@ -47,43 +54,45 @@ export class DepTable {
 
   /** The dep id of (name id, flags, EVR id), adding it when new. */
   depId(name: number, flags: number, evr: number): number {
-    if (flags === 0 || flags === REL_RICH) {
-      let id = this.#plainDep[name];
-      if (id === undefined) {
-        id = this.#newDep(name, flags, 0);
-        this.#plainDep[name] = id;
-      }
-      return id;
+    const plain = flags === 0 || flags === REL_RICH;
+    const e = plain ? 0 : evr;
+    const f = plain ? 0 : flags;
+    const table = this.#depTable;
+    const mask = table.length - 1;
+    let p = depHash(name, f, e) & mask;
+    for (let x = table[p]; x !== 0; p = (p + 1) & mask, x = table[p]) {
+      const d = x - 1;
+      if (this.name[d] !== name) continue;
+      const df = this.flags[d];
+      if (plain ? df === 0 || df === REL_RICH : df === flags && this.evr[d] === evr) return d;
     }
-    const list = this.#relDeps[name];
-    if (list === undefined) {
-      const id = this.#newDep(name, flags, evr);
-      this.#relDeps[name] = [id];
-      return id;
-    }
-    if (list instanceof Map) {
-      const key = evr * 8 + flags;
-      let id = list.get(key);
-      if (id === undefined) {
-        id = this.#newDep(name, flags, evr);
-        list.set(key, id);
-      }
-      return id;
-    }
-    // Usually a handful per name: scan; switch to a map once the list grows.
-    for (const id of list) if (this.evr[id] === evr && this.flags[id] === flags) return id;
-    const id = this.#newDep(name, flags, evr);
-    list.push(id);
-    if (list.length > 16) this.#relDeps[name] = new Map(list.map((d) => [this.evr[d] * 8 + this.flags[d], d]));
-    return id;
-  }
-
-  #newDep(name: number, flags: number, evr: number): number {
     const id = this.name.length;
     this.name.push(name);
     this.flags.push(flags);
-    this.evr.push(evr);
+    this.evr.push(e);
+    table[p] = id + 1;
+    if (id * 2 > table.length) this.#rehash(table.length * 2);
     return id;
+  }
+
+  /** Make room for `n` more dependencies without growing step by step. */
+  reserveDeps(n: number): void {
+    let size = this.#depTable.length;
+    while ((this.name.length + n) * 2 > size) size *= 2;
+    if (size !== this.#depTable.length) this.#rehash(size);
+  }
+
+  #rehash(size: number): void {
+    const table = new Int32Array(size);
+    const mask = size - 1;
+    for (let d = 1; d < this.name.length; d++) {
+      const f = this.flags[d];
+      const plain = f === 0 || f === REL_RICH;
+      let p = depHash(this.name[d], plain ? 0 : f, plain ? 0 : this.evr[d]) & mask;
+      while (table[p] !== 0) p = (p + 1) & mask;
+      table[p] = d + 1;
+    }
+    this.#depTable = table;
   }
 
   /** Intern `name [flags evr]`; a name starting with '(' is a rich dep (flags REL_RICH). */

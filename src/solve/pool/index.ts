@@ -7,3 +7,4 @@ export * from './evr.ts';
 export * from './arch.ts';
 export * from './rich.ts';
 export { StringPool, IntVec } from './intern.ts';
+export * from './snapshot.ts';

@@ -1,6 +1,8 @@
-// Feeding the pool from the repository model (what src/repo/load.ts reads for `strata repo query`).
+// Feeding the pool from the repository model (what src/repo/load.ts reads for `strata repo query`),
+// or from repository snapshots (snapshot.ts; what the solver's cache stores, see ../pool-cache.ts).
 import type { RepoPackage } from '../../repo/model.ts';
 import { Pool, type PoolOptions, type PoolRepoInput } from './pool.ts';
+import { snapshotRecord, type RepoSnapshot, type SnapshotRecord } from './snapshot.ts';
 
 export interface RepositoryForPool {
   id: string;
@@ -10,7 +12,10 @@ export interface RepositoryForPool {
   dnfPriority?: number;
   /** libsolv subpriority; dnf5 uses -cost. */
   subpriority?: number;
-  packages: readonly RepoPackage[];
+  /** The packages as records … */
+  packages?: readonly RepoPackage[];
+  /** … or as a snapshot with record fields (snapshotFromPackages(…, { info: true }) or the cache). */
+  snapshot?: RepoSnapshot;
 }
 
 /** The installed set's repository id, as libsolv and dnf name it. */
@@ -18,22 +23,25 @@ export const SYSTEM_REPO_ID = '@System';
 
 /**
  * A pool of these repositories in order, with `installed` (e.g. the rpmdb as records) first as the
- * "@System" repository when given.
+ * "@System" repository when given. Records are the RepoPackages given, or light records
+ * (SnapshotRecord: name, EVR parts, arch, vendor, build time) for snapshot repositories.
  */
 export function poolFromRepositories(
   repos: readonly RepositoryForPool[],
   installed?: readonly RepoPackage[],
   options: PoolOptions = {},
-): Pool<RepoPackage> {
-  const inputs: PoolRepoInput<RepoPackage>[] = [];
+): Pool<SnapshotRecord> {
+  const inputs: PoolRepoInput<SnapshotRecord>[] = [];
   if (installed) inputs.push({ id: SYSTEM_REPO_ID, installed: true, packages: installed });
   for (const r of repos) {
-    inputs.push({
+    const base = {
       id: r.id,
       priority: r.dnfPriority !== undefined ? -r.dnfPriority : (r.priority ?? 0),
       subpriority: r.subpriority ?? 0,
-      packages: r.packages,
-    });
+    };
+    const snap = r.snapshot;
+    if (snap) inputs.push({ ...base, snapshot: snap, record: (i) => snapshotRecord(snap, i) });
+    else inputs.push({ ...base, packages: r.packages ?? [] });
   }
-  return new Pool<RepoPackage>(inputs, options);
+  return new Pool<SnapshotRecord>(inputs, options);
 }

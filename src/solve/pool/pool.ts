@@ -7,19 +7,20 @@ import { REPO_DEP_KINDS, type RepoDep, type RepoDepKind, type RepoFile } from '.
 import { richLeaves, type RichLeaf, type RichNode } from '../../rpm/richdep.ts';
 import { ARCH_SCORE_NOARCH, archColor, archScores, isSourceArch } from './arch.ts';
 import { DepTable, PoolError } from './deps.ts';
-import { REL_EQ, REL_RICH, compareEvrParts, evrInRange, formatEvrParts, rangesIntersect, senseToRel } from './evr.ts';
-import { IntVec } from './intern.ts';
+import { REL_RICH, compareEvrParts, evrInRange, rangesIntersect, senseToRel } from './evr.ts';
 import { CNF_FALSE, richCandidates, richCnf, unionAll, type Cnf } from './rich.ts';
+import { snapshotFileOwners, snapshotFilePaths, snapshotFromPackages, type RepoSnapshot } from './snapshot.ts';
 
 export const SYSTEM_SOLVABLE = 1;
 const FIRST_SOLVABLE = 2;
 
 export type DepKind = RepoDepKind;
 export const DEP_KINDS = REPO_DEP_KINDS;
-const KIND_INDEX = new Map<DepKind, number>(DEP_KINDS.map((k, i) => [k, i]));
-const PROVIDES = KIND_INDEX.get('provides') as number;
-const REQUIRES = KIND_INDEX.get('requires') as number;
-const OBSOLETES = KIND_INDEX.get('obsoletes') as number;
+// A plain object: deps() is on the solver's hot path, and a property load beats a Map lookup.
+const KIND_INDEX = Object.fromEntries(DEP_KINDS.map((k, i) => [k, i])) as Record<DepKind, number>;
+const PROVIDES = KIND_INDEX.provides;
+const REQUIRES = KIND_INDEX.requires;
+const OBSOLETES = KIND_INDEX.obsoletes;
 
 /** What the pool needs of a package (RepoPackage fits; other readers can build this directly). */
 export interface PoolPackage {
@@ -34,15 +35,30 @@ export interface PoolPackage {
   files?: readonly Pick<RepoFile, 'path'>[];
 }
 
-export interface PoolRepoInput<P extends PoolPackage = PoolPackage> {
+interface PoolRepoBase {
   id: string;
   /** libsolv's sense: HIGHER wins. dnf's `priority=` (lower wins) maps to `-priority`. Default 0. */
   priority?: number;
   subpriority?: number;
   /** The installed set ("@System"); at most one repository may be installed. */
   installed?: boolean;
+}
+
+/** A repository given as package records (record(s) returns them as they are). */
+export interface PoolPackagesInput<P extends PoolPackage = PoolPackage> extends PoolRepoBase {
   packages: readonly P[];
 }
+
+/**
+ * A repository given as a snapshot (snapshot.ts, e.g. read from the on-disk cache); `record`
+ * makes the record of its i-th package when record(s) is first asked for it.
+ */
+export interface PoolSnapshotInput<P extends PoolPackage = PoolPackage> extends PoolRepoBase {
+  snapshot: RepoSnapshot;
+  record: (i: number) => P;
+}
+
+export type PoolRepoInput<P extends PoolPackage = PoolPackage> = PoolPackagesInput<P> | PoolSnapshotInput<P>;
 
 export interface PoolOptions {
   /** System arch (x86_64, aarch64, …). Unset: every arch but src/nosrc counts as installable. */
@@ -78,6 +94,9 @@ export class Pool<P extends PoolPackage = PoolPackage> {
   readonly solvArch: Int32Array;
   readonly solvRepo: Int32Array;
   readonly #records: (P | undefined)[];
+  // Per repository: its snapshot and how to make a record of its i-th package (snapshot inputs).
+  readonly #snapshots: RepoSnapshot[] = [];
+  readonly #makeRecord: (((i: number) => P) | undefined)[] = [];
   readonly #multiversion: Uint8Array;
   readonly #whatprovidesOk: Uint8Array;
 
@@ -97,13 +116,15 @@ export class Pool<P extends PoolPackage = PoolPackage> {
   readonly #whatprovides: (Int32Array | undefined)[] = [];
   readonly #cnf = new Map<number, Cnf>();
   readonly #cnfNeg = new Map<number, Cnf>();
-  #byName: Map<number, Int32Array> | undefined;
+  #byName: { off: Int32Array; data: Int32Array } | undefined;
 
   constructor(repos: readonly PoolRepoInput<P>[], options: PoolOptions = {}) {
     this.arch = options.arch;
     this.#archScores = options.arch === undefined ? undefined : archScores(options.arch);
+    // Package records become snapshots too (in memory), so there is one way of filling the pool.
+    const snaps = repos.map((r) => ('snapshot' in r ? r.snapshot : snapshotFromPackages(r.packages)));
     let total = FIRST_SOLVABLE;
-    for (const r of repos) total += r.packages.length;
+    for (const snap of snaps) total += snap.count;
     this.nsolvables = total;
     this.solvName = new Int32Array(total);
     this.solvEvr = new Int32Array(total);
@@ -115,70 +136,85 @@ export class Pool<P extends PoolPackage = PoolPackage> {
     this.solvName[SYSTEM_SOLVABLE] = this.strings.intern('system:system');
     this.solvArch[SYSTEM_SOLVABLE] = this.strings.intern('noarch');
 
-    const vecs = DEP_KINDS.map(() => new IntVec(total * 2));
+    const dataLen = DEP_KINDS.map((_, k) => snaps.reduce((n, snap) => n + snap.depData[k].length, 0));
+    const datas = dataLen.map((n) => new Int32Array(n));
     const offs = DEP_KINDS.map(() => new Int32Array(total + 1));
-    const pre = new IntVec(total);
+    const pre = new Uint8Array(dataLen[REQUIRES]);
     let s = FIRST_SOLVABLE;
-    for (const input of repos) {
+    for (let r = 0; r < repos.length; r++) {
+      const input = repos[r];
+      const snap = snaps[r];
       const installed = input.installed === true;
       if (installed) {
         if (this.installedRepo >= 0) throw new PoolError('only one repository can be the installed set');
         this.installedRepo = this.repos.length;
       }
-      const repoIndex = this.repos.length;
       const repo: PoolRepo = {
         id: input.id,
         priority: input.priority ?? 0,
         subpriority: input.subpriority ?? 0,
         installed,
         start: s,
-        end: s + input.packages.length,
+        end: s + snap.count,
       };
       this.repos.push(repo);
-      for (const pkg of input.packages) {
-        this.#addSolvable(s, repoIndex, installed, pkg, vecs, pre);
-        for (let k = 0; k < vecs.length; k++) offs[k][s + 1] = vecs[k].length;
-        s++;
+      this.#snapshots.push(snap);
+      if ('snapshot' in input) this.#makeRecord.push(input.record);
+      else {
+        this.#makeRecord.push(undefined);
+        for (let i = 0; i < snap.count; i++) this.#records[s + i] = input.packages[i];
       }
+      this.#addSnapshot(r, snap, s, installed, datas, offs, pre);
+      s += snap.count;
     }
-    for (let k = 0; k < vecs.length; k++) {
-      // Ids 0 and 1 own no dependencies; carry offsets over them.
+    for (let k = 0; k < DEP_KINDS.length; k++) {
+      // Ids 0 and 1 own no dependencies; their offsets stay 0.
       this.#depOff.push(offs[k]);
-      this.#depData.push(vecs[k].finish());
+      this.#depData.push(datas[k]);
     }
-    this.#requiresPre = Uint8Array.from(pre.data.subarray(0, pre.length));
+    this.#requiresPre = pre;
 
     [this.#provOff, this.#provSolv, this.#provDep] = this.#buildProvidesIndex();
     this.addFileProvides(this.#mentionedPaths());
   }
 
-  #addSolvable(s: number, repo: number, installed: boolean, pkg: P, vecs: IntVec[], pre: IntVec): void {
-    this.#records[s] = pkg;
-    this.solvRepo[s] = repo;
-    const name = this.strings.intern(pkg.name);
-    const evr = this.table.internEvr(formatEvrParts(pkg.epoch, pkg.version, pkg.release));
-    this.solvName[s] = name;
-    this.solvEvr[s] = evr;
-    this.solvArch[s] = this.strings.intern(pkg.arch);
-    this.#whatprovidesOk[s] = installed || this.isInstallable(s) ? 1 : 0;
-    const deps = pkg.deps;
+  /**
+   * Interns a snapshot's local strings, EVRs and dependencies (in their order, which is the order
+   * the packages first used them) and copies its solvables in as ids start, start+1, …
+   */
+  #addSnapshot(repo: number, snap: RepoSnapshot, start: number, installed: boolean, datas: Int32Array[], offs: Int32Array[], pre: Uint8Array): void {
+    const strMap = new Int32Array(snap.strings.length);
+    this.strings.reserve(snap.strings.length);
+    for (let i = 0; i < snap.strings.length; i++) strMap[i] = this.strings.intern(snap.strings[i], snap.stringHashes[i]);
+    const evrMap = new Int32Array(snap.evrs.length);
+    for (let i = 0; i < snap.evrs.length; i++) evrMap[i] = this.table.internEvr(snap.evrs[i]);
+    const depMap = new Int32Array(snap.depName.length);
+    this.table.reserveDeps(snap.depName.length);
+    const { depName, depFlags, depEvr } = snap;
+    for (let d = 1; d < depMap.length; d++) depMap[d] = this.table.depId(strMap[depName[d]], depFlags[d], evrMap[depEvr[d]]);
+    const okByArch = new Map<number, number>();
+    for (let i = 0; i < snap.count; i++) {
+      const s = start + i;
+      this.solvRepo[s] = repo;
+      this.solvName[s] = strMap[snap.name[i]];
+      this.solvEvr[s] = evrMap[snap.evr[i]];
+      this.solvArch[s] = strMap[snap.arch[i]];
+      if (installed) this.#whatprovidesOk[s] = 1;
+      else {
+        let ok = okByArch.get(this.solvArch[s]);
+        if (ok === undefined) okByArch.set(this.solvArch[s], (ok = this.isInstallable(s) ? 1 : 0));
+        this.#whatprovidesOk[s] = ok;
+      }
+    }
     for (let k = 0; k < DEP_KINDS.length; k++) {
-      const list = deps?.[DEP_KINDS[k]];
-      const vec = vecs[k];
-      const start = vec.length;
-      if (list) {
-        for (const d of list) {
-          vec.push(this.repoDep(d));
-          if (k === REQUIRES) pre.push(d.pre ? 1 : 0);
-        }
-      }
-      // Every binary package provides itself (`name = evr`), as libsolv's readers add it.
-      if (k === PROVIDES && !isSourceArch(pkg.arch)) {
-        const self = this.table.depId(name, REL_EQ, evr);
-        let found = false;
-        for (let i = start; i < vec.length && !found; i++) found = vec.data[i] === self;
-        if (!found) vec.push(self);
-      }
+      const off = offs[k];
+      const base = off[start];
+      const src = snap.depData[k];
+      const dst = datas[k];
+      for (let j = 0; j < src.length; j++) dst[base + j] = depMap[src[j]];
+      const soff = snap.depOff[k];
+      for (let i = 0; i < snap.count; i++) off[start + i + 1] = base + soff[i + 1];
+      if (k === REQUIRES) pre.set(snap.requiresPre, base);
     }
   }
 
@@ -213,22 +249,22 @@ export class Pool<P extends PoolPackage = PoolPackage> {
 
   // Paths (names starting with '/') that any non-provides dependency mentions, rich leaves included.
   #mentionedPaths(): string[] {
-    const seen = new Uint8Array(this.table.name.length);
+    const { flags, name } = this.table;
+    const strings = this.strings.strings;
+    const seen = new Uint8Array(name.length);
     const paths: string[] = [];
-    const note = (d: number): void => {
-      if (seen[d]) return;
-      seen[d] = 1;
-      if (this.table.flags[d] === REL_RICH) {
-        const expr = this.richExpr(d);
-        if (expr) for (const leaf of richLeaves(expr)) if (leaf.name.startsWith('/')) paths.push(leaf.name);
-        return;
-      }
-      const name = this.strings.str(this.table.name[d]);
-      if (name.charCodeAt(0) === 0x2f) paths.push(name);
-    };
     for (let k = 0; k < DEP_KINDS.length; k++) {
       if (k === PROVIDES) continue;
-      for (const d of this.#depData[k]) note(d);
+      const data = this.#depData[k];
+      for (let i = 0; i < data.length; i++) {
+        const d = data[i];
+        if (seen[d]) continue;
+        seen[d] = 1;
+        if (flags[d] === REL_RICH) {
+          const expr = this.richExpr(d);
+          if (expr) for (const leaf of richLeaves(expr)) if (leaf.name.startsWith('/')) paths.push(leaf.name);
+        } else if (strings[name[d]].charCodeAt(0) === 0x2f) paths.push(strings[name[d]]);
+      }
     }
     return paths;
   }
@@ -245,13 +281,12 @@ export class Pool<P extends PoolPackage = PoolPackage> {
       if (!this.#fileProv.has(id) && !wanted.has(p)) wanted.set(p, []);
     }
     if (wanted.size === 0) return;
-    for (let s = FIRST_SOLVABLE; s < this.nsolvables; s++) {
-      if (!this.#whatprovidesOk[s]) continue;
-      const files = this.#records[s]?.files;
-      if (!files) continue;
-      for (const f of files) {
-        const hit = wanted.get(f.path);
-        if (hit && hit[hit.length - 1] !== s) hit.push(s);
+    for (let r = 0; r < this.repos.length; r++) {
+      const files = this.#snapshots[r].files;
+      if (files.nfiles === 0) continue;
+      const start = this.repos[r].start;
+      for (const [p, list] of wanted) {
+        for (const i of snapshotFileOwners(files, p)) if (this.#whatprovidesOk[start + i]) list.push(start + i);
       }
     }
     // No cached answer can be stale: whatProvides indexes a path before answering for it.
@@ -388,7 +423,7 @@ export class Pool<P extends PoolPackage = PoolPackage> {
 
   /** Dependency ids of solvable `s` of one kind (a view: do not modify). */
   deps(s: number, kind: DepKind): Int32Array {
-    const k = KIND_INDEX.get(kind) as number;
+    const k = KIND_INDEX[kind];
     return this.#depData[k].subarray(this.#depOff[k][s], this.#depOff[k][s + 1]);
   }
 
@@ -399,11 +434,20 @@ export class Pool<P extends PoolPackage = PoolPackage> {
   }
 
   record(s: number): P | undefined {
-    return this.#records[s];
+    let r = this.#records[s];
+    if (r === undefined && s >= FIRST_SOLVABLE && s < this.nsolvables) {
+      const repo = this.solvRepo[s];
+      const make = this.#makeRecord[repo];
+      if (make) r = this.#records[s] = make(s - this.repos[repo].start);
+    }
+    return r;
   }
 
   files(s: number): readonly Pick<RepoFile, 'path'>[] {
-    return this.#records[s]?.files ?? [];
+    if (s < FIRST_SOLVABLE || s >= this.nsolvables) return [];
+    const repo = this.solvRepo[s];
+    if (!this.#makeRecord[repo]) return this.#records[s]?.files ?? [];
+    return snapshotFilePaths(this.#snapshots[repo].files, s - this.repos[repo].start).map((path) => ({ path }));
   }
 
   name(s: number): string {
@@ -425,18 +469,21 @@ export class Pool<P extends PoolPackage = PoolPackage> {
 
   /** Solvables whose package name is `name` (any arch, any repo, including uninstallable ones). */
   packagesNamed(name: string): Int32Array {
-    if (!this.#byName) {
-      const lists = new Map<number, number[]>();
-      for (let s = FIRST_SOLVABLE; s < this.nsolvables; s++) {
-        const n = this.solvName[s];
-        const l = lists.get(n);
-        if (l) l.push(s);
-        else lists.set(n, [s]);
-      }
-      this.#byName = new Map([...lists].map(([n, l]) => [n, Int32Array.from(l)]));
-    }
     const id = this.strings.lookup(name);
-    return (id >= 0 && this.#byName.get(id)) || EMPTY;
+    if (id < 0) return EMPTY;
+    if (!this.#byName) {
+      // CSR by name id (counting sort), solvables ascending.
+      const n = this.strings.size;
+      const off = new Int32Array(n + 1);
+      for (let s = FIRST_SOLVABLE; s < this.nsolvables; s++) off[this.solvName[s] + 1]++;
+      for (let i = 0; i < n; i++) off[i + 1] += off[i];
+      const fill = off.slice(0, n);
+      const data = new Int32Array(this.nsolvables - FIRST_SOLVABLE);
+      for (let s = FIRST_SOLVABLE; s < this.nsolvables; s++) data[fill[this.solvName[s]]++] = s;
+      this.#byName = { off, data };
+    }
+    const { off, data } = this.#byName;
+    return id + 1 < off.length && off[id] < off[id + 1] ? data.subarray(off[id], off[id + 1]) : EMPTY;
   }
 
   get installedRange(): [number, number] {

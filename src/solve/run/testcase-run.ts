@@ -59,7 +59,7 @@ export function runPart(tc: Testcase, part: TcPart, system: TcPart['system'], op
   const name = (p: number): string => solvableName(pool, p);
   const naming: ProblemNaming = {
     full: name,
-    plain: (p) => (p === 1 ? 'system:system' : formatSolvable(pool.record(p)?.tc ?? { name: '?', evr: '', flavors: [] })),
+    plain: (p) => (p === 0 ? '<NULL>' : p === 1 ? 'system:system' : formatSolvable(pool.record(p)?.tc ?? { name: '?', evr: '', flavors: [] })),
     dep: (d) => depText(pool, d),
     job: (how, what) => jobText(pool, how, what, solver),
   };

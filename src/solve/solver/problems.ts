@@ -108,6 +108,11 @@ export function ruleClass(solver: Solver, rid: number): number {
   return RULE_UNKNOWN;
 }
 
+/** Was info `i` recorded while making rules for package `p`? (same-name infos name both). */
+function ruleInfoFrom(raw: readonly number[], i: number, p: number): boolean {
+  return raw[i + 1] === p || (raw[i] === RULE_PKG_SAME_NAME && raw[i + 2] === p);
+}
+
 export function ruleInfo(solver: Solver, rid: number): RuleInfo {
   const r = solver.rules[rid];
   const out: RuleInfo = { type: RULE_UNKNOWN, from: 0, to: 0, dep: 0 };
@@ -115,7 +120,19 @@ export function ruleInfo(solver: Solver, rid: number): RuleInfo {
     if (r.p >= 0) return { ...out, type: RULE_PKG };
     out.type = RULE_PKG;
     out.from = -r.p;
-    const infos = solver.ruleInfo.get(r) ?? [];
+    // libsolv regenerates the infos package by package in the rule's literal order.
+    const raw = solver.ruleInfo.get(r) ?? [];
+    const infos: number[] = [];
+    const used = new Uint8Array(raw.length / 4);
+    for (const l of solver.ruleLits(rid)) {
+      if (l >= 0) break;
+      for (let i = 0; i < raw.length; i += 4) {
+        if (used[i / 4] || !ruleInfoFrom(raw, i, -l)) continue;
+        used[i / 4] = 1;
+        infos.push(raw[i], raw[i + 1], raw[i + 2], raw[i + 3]);
+      }
+    }
+    for (let i = 0; i < raw.length; i += 4) if (!used[i / 4]) infos.push(raw[i], raw[i + 1], raw[i + 2], raw[i + 3]);
     for (let i = 0; i < infos.length; i += 4) {
       const qt = infos[i];
       if (out.type === RULE_PKG || qt === RULE_PKG_SAME_NAME || out.type > qt) {

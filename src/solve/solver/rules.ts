@@ -82,11 +82,13 @@ function addPkgRule(solv: SolverState, p: number, p2: number, d: number, type: n
   let info = solv.ruleInfo.get(r);
   if (!info) solv.ruleInfo.set(r, (info = []));
   // Recorded as libsolv's addpkgruleinfo does: negative literals name the packages involved.
-  if (d && !p2) {
-    const data = solv.store.data;
-    if (data[d] && !data[d + 1]) p2 = data[d];
-  }
-  if (type === RULE_PKG_CONFLICTS && !p2) p2 = -SYSTEM_SOLVABLE;
+  const data = solv.store.data;
+  const multi = d !== 0 && data[d] !== 0 && data[d + 1] !== 0;
+  if (d && !multi && data[d]) p2 = data[d];
+  if (multi) {
+    // Only a conflict against a multiversion set names its second package.
+    if (p < 0 && data[d] < 0 && data[d + 1] >= 0 && type === RULE_PKG_CONFLICTS) p2 = data[d];
+  } else if (type === RULE_PKG_CONFLICTS && !p2) p2 = -SYSTEM_SOLVABLE;
   if (type === RULE_PKG_SAME_NAME && p2 && p > p2) [p, p2] = [p2, p];
   if (from && p !== -from) {
     // A sorted complex-dep block: the rule's first literal is not the package (fixup as libsolv).
