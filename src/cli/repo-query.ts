@@ -3,6 +3,8 @@
 
 import type { ParseArgsOptionsConfig } from 'node:util';
 import type { LoadedRepository } from '../repo/load.ts';
+import type { RepoConfig } from '../repo/source/repo-file.ts';
+import type { Keyring } from '../rpm/openpgp/index.ts';
 import type { RepoPackage } from '../repo/model.ts';
 import type { QueryPackage } from '../repo/query/index.ts';
 import type { Command } from './command.ts';
@@ -49,11 +51,17 @@ function vars(v: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
-export async function loadSelectedRepositories(
+/** How one selected repository is read (default: loadRepository, every record parsed). */
+export type RepositoryLoader<T> = (config: RepoConfig, opts: { cacheDir: string; refresh: boolean; keyring?: Keyring }) => Promise<T>;
+
+export async function loadSelectedRepositories(out: Output, v: Record<string, unknown>, locations: string[]): Promise<LoadedRepository[]>;
+export async function loadSelectedRepositories<T>(out: Output, v: Record<string, unknown>, locations: string[], load: RepositoryLoader<T>): Promise<T[]>;
+export async function loadSelectedRepositories<T>(
   out: Output,
   v: Record<string, unknown>,
   locations: string[],
-): Promise<LoadedRepository[]> {
+  load?: RepositoryLoader<T>,
+): Promise<(T | LoadedRepository)[]> {
   const { defaultCacheDir, loadRepository, selectRepositories } = await import('../repo/load.ts');
   const keyFiles = (v.key as string[] | undefined) ?? [];
   const configs = selectRepositories({
@@ -81,10 +89,11 @@ export async function loadSelectedRepositories(
   }
   const keyring = keyFiles.length ? await loadKeyring(keyFiles, out) : undefined;
   const cacheDir = typeof v['cache-dir'] === 'string' ? v['cache-dir'] : defaultCacheDir();
-  const repos: LoadedRepository[] = [];
+  const repos: (T | LoadedRepository)[] = [];
   for (const c of configs) {
     out.debug(`${c.id}: ${c.baseurl.join(' ') || c.metalink || c.mirrorlist}`);
-    repos.push(await loadRepository(c, { cacheDir, refresh: Boolean(v.refresh), ...(keyring ? { keyring } : {}) }));
+    const opts = { cacheDir, refresh: Boolean(v.refresh), ...(keyring ? { keyring } : {}) };
+    repos.push(await (load ?? loadRepository)(c, opts));
   }
   return repos;
 }

@@ -67,7 +67,9 @@ function solveCommand(action: Action, summary: string, examples: string[]): Comm
     options: SOLVE_OPTIONS,
     async run({ out }, v, names) {
       const t0 = performance.now();
-      const repos = await loadSelectedRepositories(out, v, (v.repo as string[] | undefined) ?? []);
+      const { loadSolveRepository } = await import('../solve/pool-cache.ts');
+      const repos = await loadSelectedRepositories(out, v, (v.repo as string[] | undefined) ?? [], loadSolveRepository);
+      for (const r of repos) out.debug(`${r.id}: pool cache ${r.cache}${r.reason ? ` (${r.reason})` : ''}`);
       let installed: RepoPackage[] | undefined;
       if (typeof v.installroot === 'string') {
         const { readInstalled, RpmdbError } = await import('../solve/rpmdb.ts');
@@ -83,7 +85,7 @@ function solveCommand(action: Action, summary: string, examples: string[]): Comm
       let outcome;
       try {
         outcome = solveRequest({
-          repos: repos.map((r) => ({ id: r.id, dnfPriority: r.opened.config.priority, packages: r.metadata.packages })),
+          repos: repos.map((r) => ({ id: r.id, dnfPriority: r.opened.config.priority, snapshot: r.snapshot })),
           installed,
           arch: (v.arch as string | undefined) ?? HOST_ARCH[process.arch] ?? process.arch,
           action,

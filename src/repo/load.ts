@@ -62,7 +62,15 @@ export async function loadRepository(
   config: RepoConfig,
   opts: Omit<OpenOptions, 'want'> & { withChangelogs?: boolean },
 ): Promise<LoadedRepository> {
-  const opened = await openRepository(config, { ...opts, want: STANDARD_RECORDS });
+  return loadOpenedRepository(await openRepository(config, { ...opts, want: STANDARD_RECORDS }), opts);
+}
+
+/**
+ * Reads and parses an opened repository's records (fetching and verifying any not fetched yet):
+ * what loadRepository does after opening, for callers that opened it themselves.
+ */
+export async function loadOpenedRepository(opened: OpenedRepository, opts: { withChangelogs?: boolean } = {}): Promise<LoadedRepository> {
+  const config = opened.config;
   const primary = await opened.readRecord('primary');
   if (!primary) throw new RepoFormatError(`${config.id}: repomd.xml has no primary record`);
   const packages = parsePrimary(primary, `${config.id}: primary`);
