@@ -163,7 +163,12 @@ export async function runCli(): Promise<never> {
     // `strata … | head` closes the pipe early; that is not an error worth a trace.
     if (e.code === 'EPIPE') exit(0);
   });
-  exit(await main(argv.slice(2)));
+  const code = await main(argv.slice(2));
+  // Writes to a pipe are asynchronous: exiting at once would cut a large output short. Exit once
+  // stdout and stderr have handed everything over.
+  const drained = (stream: NodeJS.WriteStream): Promise<void> => new Promise((done) => stream.write('', () => done()));
+  await Promise.all([drained(stdout), drained(stderr)]);
+  exit(code);
 }
 
 if (import.meta.main) await runCli();

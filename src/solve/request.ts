@@ -12,9 +12,12 @@ import {
   JOB_INSTALL,
   JOB_LOCK,
   JOB_MULTIVERSION,
+  JOB_SETARCH,
+  JOB_SETEVR,
   JOB_UPDATE,
   SEL_ALL,
   SEL_NAME,
+  SEL_ONE_OF,
   SEL_PROVIDES,
   type TransactionType,
 } from './solver/constants.ts';
@@ -83,6 +86,25 @@ function nevraOf(pool: Pool<SnapshotRecord>, s: number): string {
   return `${r.name}-${e}${r.version}-${r.release}.${r.arch}`;
 }
 
+/**
+ * What dnf installs for a name (dnf base.install, obsoletes=True): the packages of that name plus
+ * the available packages that obsolete one of them ("b is obsoleted by v, trying to install v").
+ */
+function installCandidates(pool: Pool<SnapshotRecord>, arg: string): number[] | undefined {
+  const dep = pool.table.parseDep(arg);
+  const name = pool.strings.str(pool.table.name[dep]);
+  const named = Array.from(pool.packagesNamed(name)).filter(
+    (s) => pool.isInstallable(s) && !pool.isInstalled(s) && (pool.table.flags[dep] === 0 || pool.matchesNevr(s, dep)),
+  );
+  if (!named.length) return undefined;
+  const out = new Set(named);
+  for (let s = 2; s < pool.nsolvables; s++) {
+    if (pool.isInstalled(s) || !pool.deps(s, 'obsoletes').length || !pool.isInstallable(s)) continue;
+    if (named.some((t) => pool.obsoletesMatch(s, t))) out.add(s);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
 /** A name as dnf resolves an argument: package name if any package has it, else a provide/file. */
 function selectionFor(pool: Pool<SnapshotRecord>, arg: string): [number, number] {
   const dep = pool.table.parseDep(arg);
@@ -125,6 +147,13 @@ export function solveRequest(req: SolveRequest): SolveOutcome {
     case 'install':
       if (!req.names.length) throw new RequestError('install: no package names given');
       for (const n of req.names) {
+        // As libdnf: a name becomes the set of matching packages (plus their obsoleters), and
+        // installing specific packages sets their arch and version (infarch rules step aside).
+        const candidates = installCandidates(pool, n);
+        if (candidates) {
+          job.push(JOB_INSTALL | SEL_ONE_OF | JOB_SETARCH | JOB_SETEVR | best, solver.store.add(candidates));
+          continue;
+        }
         const [sel, what] = selectionFor(pool, n);
         job.push(JOB_INSTALL | sel | best, what);
       }

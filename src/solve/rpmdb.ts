@@ -2,9 +2,14 @@
 // so every rpmdb backend rpm supports works. Each package becomes a RepoPackage with the
 // dependencies and files the solver needs.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { emptyRepoPackage, type RepoDep, type RepoDepFlags, type RepoPackage } from '../repo/model.ts';
 
 export class RpmdbError extends Error {}
+
+/** Files that mark an rpm database directory (sqlite, ndb, bdb). */
+const SYSIMAGE_FILES = ['rpmdb.sqlite', 'Packages.db', 'Packages'];
 
 const FS = '\u0001';
 const RS = '\u0002';
@@ -50,7 +55,10 @@ function queryFormat(): string {
 
 /** Installed packages of `root` (rpm --root; `dbpath` overrides the database location). */
 export function readInstalled(root: string, dbpath?: string): RepoPackage[] {
-  const args = ['--root', root, '-qa', '--qf', queryFormat()];
+  // Fedora-style roots keep the database in /usr/lib/sysimage/rpm; rpm on the host may default to
+  // /var/lib/rpm (Debian), so prefer the root's own location when it has one.
+  if (!dbpath && SYSIMAGE_FILES.some((f) => existsSync(join(root, 'usr/lib/sysimage/rpm', f)))) dbpath = '/usr/lib/sysimage/rpm';
+  const args = ['--root', resolve(root), '-qa', '--qf', queryFormat()];
   if (dbpath) args.unshift('--dbpath', dbpath);
   const r = spawnSync('rpm', args, { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.error) throw new RpmdbError(`rpm: ${r.error.message}`);
