@@ -1,7 +1,7 @@
 // `strata solve install|erase|upgrade|distro-sync` (plan a dnf-style transaction over repositories
 // and an installed root), `strata solve testcase FILE.t` (run a libsolv testcase) and
 // `strata repo closure` (can every package's dependencies be met).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { RepoPackage } from '../repo/model.ts';
 import type { Command } from './command.ts';
 import { CliError, UsageError } from './errors.ts';
@@ -72,6 +72,7 @@ function solveCommand(action: Action, summary: string, examples: string[]): Comm
       for (const r of repos) out.debug(`${r.id}: pool cache ${r.cache}${r.reason ? ` (${r.reason})` : ''}`);
       let installed: RepoPackage[] | undefined;
       if (typeof v.installroot === 'string') {
+        if (!statSync(v.installroot, { throwIfNoEntry: false })?.isDirectory()) throw new CliError(`--installroot ${v.installroot}: not a directory`);
         const { readInstalled, RpmdbError } = await import('../solve/rpmdb.ts');
         try {
           installed = readInstalled(v.installroot, v.dbpath as string | undefined);
@@ -95,6 +96,7 @@ function solveCommand(action: Action, summary: string, examples: string[]): Comm
           allowErasing: Boolean(v.allowerasing),
           excludes: v.exclude as string[] | undefined,
           locks: v.lock as string[] | undefined,
+          order: Boolean(v.order),
         });
       } catch (e) {
         if (e instanceof RequestError) throw new UsageError(e.message);
@@ -102,7 +104,7 @@ function solveCommand(action: Action, summary: string, examples: string[]): Comm
       }
       const timings = { read: Math.round(tRead), load: Math.round(tRead + outcome.timings.pool), solve: Math.round(outcome.timings.solve) };
       if (out.format === 'json') {
-        out.json({ transaction: outcome.transaction, problems: outcome.problems, timings });
+        out.json({ transaction: outcome.transaction, problems: outcome.problems, ...(outcome.order ? { order: outcome.order } : {}), timings });
         return outcome.problems.length ? 1 : 0;
       }
       printOutcome(out, outcome);
@@ -139,6 +141,11 @@ function printOutcome(out: Output, outcome: import('../solve/request.ts').SolveO
   }
   const counts = [...groups].map(([l, i]) => `${l} ${i.length}`).join(', ');
   out.line(`Transaction summary: ${counts}`);
+  if (outcome.order) {
+    out.line('Order (as rpm runs it):');
+    outcome.order.steps.forEach((step, i) => out.line(`  ${String(i + 1).padStart(4)} ${step}`));
+    for (const l of outcome.order.loops) out.line(`  ${l}`);
+  }
 }
 
 export const solveInstall = solveCommand('install', 'Plan installing packages, like dnf install --assumeno (dnf5 defaults: best, weak deps)', [

@@ -24,6 +24,7 @@ import {
 import { solverProblems, problemRuleText, ruleInfo, type ProblemNaming } from './solver/problems.ts';
 import { Solver } from './solver/solver.ts';
 import { createTransaction } from './solver/transaction.ts';
+import { formatLoops, orderTransaction, poolTransaction } from './order/index.ts';
 
 export type RequestAction = 'install' | 'erase' | 'upgrade' | 'distro-sync';
 
@@ -47,6 +48,8 @@ export interface SolveRequest {
   locks?: readonly string[];
   /** installonlypkgs: provides whose packages are installed side by side (kernels). */
   installonly?: readonly string[];
+  /** Also compute the order rpm would run the transaction in. */
+  order?: boolean;
 }
 
 export interface TransactionItem {
@@ -60,6 +63,8 @@ export interface TransactionItem {
 
 export interface SolveOutcome {
   transaction: TransactionItem[];
+  /** With `order`: `install NEVRA` / `erase NEVRA` in rpm's order, and the loops it had to break. */
+  order?: { steps: string[]; loops: string[] };
   problems: { text: string; solutions: string[] }[];
   timings: { pool: number; solve: number };
 }
@@ -192,6 +197,14 @@ export function solveRequest(req: SolveRequest): SolveOutcome {
       transaction.push({ action: step.type, nevra: nevraOf(pool, r), repo: repoOf(r), replaces: nevraOf(pool, step.p) });
     } else transaction.push({ action: step.type, nevra: nevraOf(pool, step.p), repo: repoOf(step.p) });
   }
+  let order: SolveOutcome['order'];
+  if (req.order) {
+    const install = trans.steps.filter((p) => !pool.isInstalled(p));
+    const erase = trans.steps.filter((p) => pool.isInstalled(p));
+    const elements = poolTransaction(pool, install, erase);
+    const result = orderTransaction(elements);
+    order = { steps: result.order.map((e) => `${e.type} ${e.nevra}`), loops: formatLoops(result, elements) };
+  }
   const naming: ProblemNaming = {
     full: (p) => `${nevraOf(pool, p)}@${repoOf(p)}`,
     plain: (p) => nevraOf(pool, p),
@@ -211,5 +224,5 @@ export function solveRequest(req: SolveRequest): SolveOutcome {
         .join(', '),
     ),
   }));
-  return { transaction, problems, timings: { pool: t1 - t0, solve: t2 - t1 } };
+  return { transaction, problems, ...(order ? { order } : {}), timings: { pool: t1 - t0, solve: t2 - t1 } };
 }
