@@ -95,7 +95,7 @@ function nevraOf(pool: Pool<SnapshotRecord>, s: number): string {
  * What dnf installs for a name (dnf base.install, obsoletes=True): the packages of that name plus
  * the available packages that obsolete one of them ("b is obsoleted by v, trying to install v").
  */
-function installCandidates(pool: Pool<SnapshotRecord>, arg: string): number[] | undefined {
+function installCandidates(pool: Pool<SnapshotRecord>, arg: string, obsoleters: () => number[]): number[] | undefined {
   const dep = pool.table.parseDep(arg);
   const name = pool.strings.str(pool.table.name[dep]);
   const named = Array.from(pool.packagesNamed(name)).filter(
@@ -103,11 +103,20 @@ function installCandidates(pool: Pool<SnapshotRecord>, arg: string): number[] | 
   );
   if (!named.length) return undefined;
   const out = new Set(named);
-  for (let s = 2; s < pool.nsolvables; s++) {
-    if (pool.isInstalled(s) || !pool.deps(s, 'obsoletes').length || !pool.isInstallable(s)) continue;
-    if (named.some((t) => pool.obsoletesMatch(s, t))) out.add(s);
-  }
+  for (const s of obsoleters()) if (named.some((t) => pool.obsoletesMatch(s, t))) out.add(s);
   return [...out].sort((a, b) => a - b);
+}
+
+/** Available installable packages that obsolete something (few), computed once per request. */
+function obsoletersOf(pool: Pool<SnapshotRecord>): () => number[] {
+  let list: number[] | undefined;
+  return () => {
+    if (!list) {
+      list = [];
+      for (let s = 2; s < pool.nsolvables; s++) if (pool.deps(s, 'obsoletes').length && !pool.isInstalled(s) && pool.isInstallable(s)) list.push(s);
+    }
+    return list;
+  };
 }
 
 /** A name as dnf resolves an argument: package name if any package has it, else a provide/file. */
@@ -151,10 +160,11 @@ export function solveRequest(req: SolveRequest): SolveOutcome {
   switch (req.action) {
     case 'install':
       if (!req.names.length) throw new RequestError('install: no package names given');
+      const obsoleters = obsoletersOf(pool);
       for (const n of req.names) {
         // As libdnf: a name becomes the set of matching packages (plus their obsoleters), and
         // installing specific packages sets their arch and version (infarch rules step aside).
-        const candidates = installCandidates(pool, n);
+        const candidates = installCandidates(pool, n, obsoleters);
         if (candidates) {
           job.push(JOB_INSTALL | SEL_ONE_OF | JOB_SETARCH | JOB_SETEVR | best, solver.store.add(candidates));
           continue;

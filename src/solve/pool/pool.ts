@@ -424,7 +424,11 @@ export class Pool<P extends PoolPackage = PoolPackage> {
   /** Dependency ids of solvable `s` of one kind (a view: do not modify). */
   deps(s: number, kind: DepKind): Int32Array {
     const k = KIND_INDEX[kind];
-    return this.#depData[k].subarray(this.#depOff[k][s], this.#depOff[k][s + 1]);
+    const off = this.#depOff[k];
+    const a = off[s];
+    const b = off[s + 1];
+    // Most lists of most kinds are empty: share one empty view instead of allocating.
+    return a === b ? EMPTY : this.#depData[k].subarray(a, b);
   }
 
   /** Pre flags (1 = Requires(pre…)), aligned with deps(s, 'requires'). */

@@ -534,6 +534,16 @@ function isObsoleting(solv: SolverState, s: number, pi: number): boolean {
  * downgrade/arch/vendor/name policy, 1 = anything goes (feature rules), 2 = dup policy.
  */
 export function findUpdatePackages(solv: SolverState, s: number, allowAll: 0 | 1 | 2): number[] {
+  // The allow-all answer is asked for twice per installed package (package and feature rules).
+  if (allowAll === 1) {
+    let r = solv.updatersAll.get(s);
+    if (!r) solv.updatersAll.set(s, (r = computeUpdatePackages(solv, s, 1)));
+    return r;
+  }
+  return computeUpdatePackages(solv, s, allowAll);
+}
+
+function computeUpdatePackages(solv: SolverState, s: number, allowAll: 0 | 1 | 2): number[] {
   const pool = solv.pool;
   const f = solv.flags;
   let allowdowngrade = allowAll ? true : f.allowdowngrade;

@@ -42,6 +42,7 @@ import { disableProblem, enableProblem } from './problem-rules.ts';
 import { enableRule } from './rule-store.ts';
 import { disablePolicyRules, reenablePolicyRules } from './rules.ts';
 import type { Solver } from './solver.ts';
+import { ruleInfos } from './state.ts';
 import { SYSTEM_SOLVABLE } from '../pool/pool.ts';
 
 /** How problem texts name things (testsolv and dnf differ only in these). */
@@ -121,7 +122,7 @@ export function ruleInfo(solver: Solver, rid: number): RuleInfo {
     out.type = RULE_PKG;
     out.from = -r.p;
     // libsolv regenerates the infos package by package in the rule's literal order.
-    const raw = solver.ruleInfo.get(r) ?? [];
+    const raw = ruleInfos(solver, r);
     const infos: number[] = [];
     const used = new Uint8Array(raw.length / 4);
     for (const l of solver.ruleLits(rid)) {

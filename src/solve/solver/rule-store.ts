@@ -11,6 +11,8 @@ export class Rule {
   w2 = 0;
   n1 = 0;
   n2 = 0;
+  /** Head of this package rule's info chain in SolverState.infoData (-1: none). */
+  info = -1;
 }
 
 /** Shared 0-terminated literal lists ("whatprovidesdata"). Offset 0 is the empty list. */

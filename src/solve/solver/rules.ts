@@ -79,8 +79,12 @@ export function repoSolvables(solv: SolverState, what: number): number[] {
 function addPkgRule(solv: SolverState, p: number, p2: number, d: number, type: number, dep: number, from = 0): void {
   const r = solv.addRule(p, p2, d);
   if (!r) return;
-  let info = solv.ruleInfo.get(r);
-  if (!info) solv.ruleInfo.set(r, (info = []));
+  const info = solv.infoData;
+  const push = (type: number, from: number, to: number, dep: number): void => {
+    const at = info.length;
+    info.push(type, from, to, dep, r.info);
+    r.info = at;
+  };
   // Recorded as libsolv's addpkgruleinfo does: negative literals name the packages involved.
   const data = solv.store.data;
   const multi = d !== 0 && data[d] !== 0 && data[d + 1] !== 0;
@@ -92,10 +96,10 @@ function addPkgRule(solv: SolverState, p: number, p2: number, d: number, type: n
   if (type === RULE_PKG_SAME_NAME && p2 && p > p2) [p, p2] = [p2, p];
   if (from && p !== -from) {
     // A sorted complex-dep block: the rule's first literal is not the package (fixup as libsolv).
-    info.push(type, from, p2 < 0 ? -p2 : p < 0 ? -p : 0, dep);
+    push(type, from, p2 < 0 ? -p2 : p < 0 ? -p : 0, dep);
     return;
   }
-  info.push(type, p < 0 ? -p : 0, p2 < 0 ? -p2 : 0, dep);
+  push(type, p < 0 ? -p : 0, p2 < 0 ? -p2 : 0, dep);
 }
 
 /** The clauses of a rich dep without cross-clause simplification (see richCnf's `raw`). */
@@ -139,8 +143,8 @@ export function addPkgRulesForSolvable(solv: SolverState, start: number, m: Uint
   const pool = solv.pool;
   const pf = solv.pf;
   const work: number[] = [start];
-  while (work.length) {
-    const n = work.shift() as number;
+  for (let wi = 0; wi < work.length; wi++) {
+    const n = work[wi];
     if (m[n]) continue;
     m[n] = 1;
     const installedN = solv.isInstalled(n);
@@ -274,20 +278,26 @@ function ignoredPrereqs(_solv: SolverState, _n: number): Set<number> | undefined
 export function addPkgRulesForWeak(solv: SolverState, m: Uint8Array): void {
   const pool = solv.pool;
   // Like libsolv: after adding a package, look at all packages again (wrapping around), as the
-  // new one may make further supplements possible.
-  for (let i = 2, n = 2; n < solv.nsolvables; i++, n++) {
-    if (i === solv.nsolvables) i = 2;
-    if (m[i]) continue;
+  // new one may make further supplements possible. Only packages with supplements or enhances can
+  // be added, so the scan goes over those alone (same order).
+  const cand: number[] = [];
+  for (let i = 2; i < solv.nsolvables; i++) {
+    if (!pool.deps(i, 'supplements').length && !pool.deps(i, 'enhances').length) continue;
     if (!solv.isInstalled(i) && !solv.installable(i)) continue;
+    cand.push(i);
+  }
+  for (let ci = 0, n = 0; n < cand.length; ci++, n++) {
+    if (ci === cand.length) ci = 0;
+    const i = cand[ci];
+    if (m[i]) continue;
     const sup = pool.deps(i, 'supplements');
     const enh = pool.deps(i, 'enhances');
-    if (!sup.length && !enh.length) continue;
     let found = false;
     for (const d of sup) if (depPossible(solv, d, m)) found = true;
     if (!found) for (const d of enh) if (depPossible(solv, d, m)) found = true;
     if (!found) continue;
     addPkgRulesForSolvable(solv, i, m);
-    n = 1;
+    n = 0;
   }
 }
 
@@ -425,9 +435,13 @@ export function addInfarchRules(solv: SolverState, m: Uint8Array): void {
   const pool = solv.pool;
   const pf = solv.pf;
   solv.infarchrules = solv.nrules();
+  // Each name group once, at its first (lowest id) considered package, as libsolv's "first" check.
+  const seenName = new Uint8Array(pool.strings.size);
   for (let i = 2; i < solv.nsolvables; i++) {
     if (!m[i]) continue;
     const name = pool.solvName[i];
+    if (seenName[name]) continue;
+    seenName[name] = 1;
     let first = true;
     let bestscore = 0;
     let bests = 0;
@@ -640,9 +654,12 @@ export function addDupRules(solv: SolverState, m: Uint8Array): void {
   const inst = solv.installed;
   const dm = solv.dupmap as Uint8Array;
   solv.duprules = solv.nrules();
+  const seenName = new Uint8Array(pool.strings.size);
   for (let i = 2; i < solv.nsolvables; i++) {
     if (!m[i]) continue;
     const name = pool.solvName[i];
+    if (seenName[name]) continue;
+    seenName[name] = 1;
     let first = true;
     for (const p of solv.providersOfName(name)) {
       if (pool.solvName[p] !== name || !m[p]) continue;
@@ -1163,6 +1180,12 @@ export function addChoiceRules(solv: SolverState): void {
     }
   }
   const qcheck: number[] = [];
+  // choicerule_find_installed per package, computed once (-1: not yet).
+  const foundInstalled = new Int32Array(solv.nsolvables).fill(-1);
+  const findInstalled = (p: number): number => {
+    if (foundInstalled[p] < 0) foundInstalled[p] = choiceFindInstalled(solv, p);
+    return foundInstalled[p];
+  };
   let lastP = 0;
   let lastQ: number[] = [];
   for (let rid = 1; rid < solv.pkgrulesEnd; rid++) {
@@ -1183,7 +1206,7 @@ export function addChoiceRules(solv: SolverState): void {
         qi.push(p, p);
         continue;
       }
-      const p2 = choiceFindInstalled(solv, p);
+      const p2 = findInstalled(p);
       if (p2) {
         if (mneg[p]) continue;
         if (policyIsIllegal(solv, p2, p, 0)) continue;

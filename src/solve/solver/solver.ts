@@ -458,11 +458,12 @@ export class Solver extends Engine {
     for (const r of rest) {
       if (last && !compareRules(r, last, data)) {
         if (!this.recommendsRules.has(r)) this.recommendsRules.delete(last);
-        const info = this.ruleInfo.get(r);
-        if (info) {
-          const li = this.ruleInfo.get(last);
-          if (li) li.push(...info);
-          else this.ruleInfo.set(last, info);
+        // Keep the dropped duplicate's infos: append its chain after the kept rule's.
+        if (r.info >= 0) {
+          let tail = r.info;
+          while (this.infoData[tail + 4] >= 0) tail = this.infoData[tail + 4];
+          this.infoData[tail + 4] = last.info;
+          last.info = r.info;
         }
         continue;
       }

@@ -131,8 +131,11 @@ export class SolverState {
 
   readonly store = new LiteralStore();
   rules: Rule[] = [new Rule()];
-  /** Per package rule: [type, from, to, dep]… (why the rule exists, for problem texts). */
-  ruleInfo = new Map<Rule, number[]>();
+  /**
+   * Why each package rule exists (for problem texts): chains of [type, from, to, dep, next] in one
+   * flat array, headed by Rule.info; next is the index of the following entry or -1.
+   */
+  infoData: number[] = [];
   /** Package rules made from strong recommends (weak: dropped when they cause a problem). */
   recommendsRules = new Set<Rule>();
 
@@ -217,6 +220,8 @@ export class SolverState {
   processOrphans = false;
   installedpos = 0;
   doExtraReordering = false;
+  /** findUpdatePackages(s, allow all) per installed package (the answer does not change). */
+  updatersAll = new Map<number, number[]>();
   /** Reverse obsoletes index: installed solvable → packages of other names obsoleting it. */
   obsoletesIndex: Map<number, number[]> | undefined;
 
@@ -469,4 +474,16 @@ export class SolverState {
     for (const d of this.pool.deps(s, 'enhances')) if (this.depFulfilled(d)) return true;
     return false;
   }
+}
+
+/** The infos of a rule as [type, from, to, dep]…, in the order they were recorded. */
+export function ruleInfos(solv: SolverState, r: Rule): number[] {
+  const out: number[] = [];
+  const chain: number[] = [];
+  for (let i = r.info; i >= 0; i = solv.infoData[i + 4]) chain.push(i);
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const i = chain[k];
+    out.push(solv.infoData[i], solv.infoData[i + 1], solv.infoData[i + 2], solv.infoData[i + 3]);
+  }
+  return out;
 }
