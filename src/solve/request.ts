@@ -158,7 +158,7 @@ export function solveRequest(req: SolveRequest): SolveOutcome {
   for (const io of req.installonly ?? DEFAULT_INSTALLONLY) job.push(JOB_MULTIVERSION | SEL_PROVIDES, pool.table.parseDep(io));
   for (const l of req.locks ?? []) job.push(JOB_LOCK | SEL_NAME, pool.table.parseDep(l));
   switch (req.action) {
-    case 'install':
+    case 'install': {
       if (!req.names.length) throw new RequestError('install: no package names given');
       const obsoleters = obsoletersOf(pool);
       for (const n of req.names) {
@@ -173,6 +173,7 @@ export function solveRequest(req: SolveRequest): SolveOutcome {
         job.push(JOB_INSTALL | sel | best, what);
       }
       break;
+    }
     case 'erase':
       if (!req.names.length) throw new RequestError('erase: no package names given');
       for (const n of req.names) {
