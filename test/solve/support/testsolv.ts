@@ -48,14 +48,14 @@ function runOne(bin: string, file: string, parts: number): Promise<TestsolvRun> 
 }
 
 /** Runs `testsolv -r` on each file, `concurrency` processes at a time; results in input order. */
-export async function runTestsolvAll(jobs: Array<{ file: string; parts: number }>, concurrency = 2, bin = 'testsolv'): Promise<TestsolvRun[]> {
+export async function runTestsolvAll(jobs: Array<{ file: string; parts: number }>, concurrency = 2): Promise<TestsolvRun[]> {
   const out: TestsolvRun[] = new Array(jobs.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, concurrency) }, async () => {
       while (next < jobs.length) {
         const i = next++;
-        out[i] = await runOne(bin, jobs[i].file, jobs[i].parts);
+        out[i] = await runOne('testsolv', jobs[i].file, jobs[i].parts);
       }
     }),
   );
