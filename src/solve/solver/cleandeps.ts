@@ -6,7 +6,7 @@
 // needed) are put back and the search restarts.
 import { JOB_CLEANDEPS, JOB_ERASE, JOB_MASK, JOB_USERINSTALLED, SEL_ALL, SEL_REPO, SEL_SOLVABLE, SELECT_MASK } from './constants.ts';
 import { updateRecommendsMap } from './policy.ts';
-import { jobSelect, reenableUpdateRuleFor } from './rules.ts';
+import { depPossible, jobSelect, reenableUpdateRuleFor } from './rules.ts';
 import type { SolverState } from './state.ts';
 import { SYSTEM_SOLVABLE } from '../pool/pool.ts';
 
@@ -228,19 +228,6 @@ export function createCleandepsMap(solv: SolverState, unneeded = false): Uint8Ar
     if (!im[p]) cleandepsmap[p - inst.start] = 1;
   }
   return cleandepsmap;
-}
-
-function depPossible(solv: SolverState, dep: number, m: Uint8Array): boolean {
-  if (solv.isComplexDep(dep)) {
-    for (const clause of solv.pool.richCnf(dep)) {
-      let ok = false;
-      for (const l of clause) if (l < 0 || m[l]) ok = true;
-      if (!ok) return false;
-    }
-    return true;
-  }
-  for (const p of solv.providers(dep)) if (m[p]) return true;
-  return false;
 }
 
 function depPackages(solv: SolverState, dep: number): number[] {

@@ -104,15 +104,5 @@ export const ILLEGAL_VENDORCHANGE = 4;
 export const ILLEGAL_NAMECHANGE = 8;
 
 /** Transaction element types (what a testcase result and the CLI print). */
-export const TRANSACTION_TYPES = [
-  'erase',
-  'install',
-  'reinstall',
-  'downgrade',
-  'change',
-  'upgrade',
-  'obsolete',
-  'multiinstall',
-  'multireinstall',
-] as const;
-export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+export { TRANSACTION_TYPES } from '../testcase/result.ts';
+export type { TcTransactionType as TransactionType } from '../testcase/result.ts';

@@ -455,6 +455,21 @@ function refineSuggestion(solver: Solver, problem: number[], sug: number, essent
   return refined;
 }
 
+/**
+ * The new package a feature/update rule was fulfilled with: [the first one that is not
+ * multiversion, the last multiversion one] (0 when none).
+ */
+function replacementIn(solver: Solver, rid: number): [number, number] {
+  let mvrp = 0;
+  for (const l of solver.ruleLits(rid)) {
+    if (l > 0 && solver.decisionmap[l] > 0 && !solver.isInstalled(l)) {
+      mvrp = l;
+      if (!solver.isMultiversion(l)) return [l, mvrp];
+    }
+  }
+  return [0, mvrp];
+}
+
 function convertSolution(solver: Solver, why: number, out: SolutionElement[]): void {
   const pool = solver.pool;
   const dm = solver.decisionmap;
@@ -485,19 +500,9 @@ function convertSolution(solver: Solver, why: number, out: SolutionElement[]): v
     if (!solver.rules[rrIdx].p) rrIdx = why;
     let rp = 0;
     if (solver.rules[rrIdx].w2) {
-      let mvrp = 0;
-      for (const l of solver.ruleLits(rrIdx)) {
-        if (l > 0 && dm[l] > 0 && !solver.isInstalled(l)) {
-          mvrp = l;
-          if (!solver.isMultiversion(l)) {
-            rp = l;
-            break;
-          }
-        }
-      }
-      if (!rp && mvrp) {
-        out.push({ p, rp: mvrp });
-      }
+      const [found, mvrp] = replacementIn(solver, rrIdx);
+      rp = found;
+      if (!rp && mvrp) out.push({ p, rp: mvrp });
     }
     out.push({ p, rp });
     return;
@@ -524,17 +529,7 @@ function convertSolution(solver: Solver, why: number, out: SolutionElement[]): v
     if (!inst) return;
     let rrIdx = solver.featurerules + (p - inst.start);
     if (!solver.rules[rrIdx].p) rrIdx = solver.updaterules + (p - inst.start);
-    let mvrp = 0;
-    let rp = 0;
-    for (const l of solver.ruleLits(rrIdx)) {
-      if (l > 0 && dm[l] > 0 && !solver.isInstalled(l)) {
-        mvrp = l;
-        if (!solver.isMultiversion(l)) {
-          rp = l;
-          break;
-        }
-      }
-    }
+    const [rp, mvrp] = replacementIn(solver, rrIdx);
     if (!rp && mvrp) {
       out.push({ p: SOLUTION_BEST, rp: mvrp }, { p, rp: 0 });
       return;

@@ -302,7 +302,7 @@ export function addPkgRulesForWeak(solv: SolverState, m: Uint8Array): void {
 }
 
 /** solver_dep_possible: could `dep` be satisfied by considered packages? */
-function depPossible(solv: SolverState, dep: number, m: Uint8Array): boolean {
+export function depPossible(solv: SolverState, dep: number, m: Uint8Array): boolean {
   if (solv.isComplexDep(dep)) {
     for (const clause of solv.pool.richCnf(dep)) {
       let ok = false;
