@@ -57,7 +57,10 @@ function queryFormat(): string {
 export function readInstalled(root: string, dbpath?: string): RepoPackage[] {
   // Fedora-style roots keep the database in /usr/lib/sysimage/rpm; rpm on the host may default to
   // /var/lib/rpm (Debian), so prefer the root's own location when it has one.
-  if (!dbpath && SYSIMAGE_FILES.some((f) => existsSync(join(root, 'usr/lib/sysimage/rpm', f)))) dbpath = '/usr/lib/sysimage/rpm';
+  const hasDb = (dir: string): boolean => SYSIMAGE_FILES.some((f) => existsSync(join(root, dir, f)));
+  if (!dbpath && hasDb('usr/lib/sysimage/rpm')) dbpath = '/usr/lib/sysimage/rpm';
+  // An empty root (no database where rpm would look) has nothing installed: no need to ask rpm.
+  if (!hasDb(dbpath ?? 'var/lib/rpm') && !(dbpath === undefined && hasDb('usr/lib/sysimage/rpm'))) return [];
   const args = ['--root', resolve(root), '-qa', '--qf', queryFormat()];
   if (dbpath) args.unshift('--dbpath', dbpath);
   const r = spawnSync('rpm', args, { encoding: 'utf8', maxBuffer: 1 << 30 });
