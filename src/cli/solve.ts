@@ -26,6 +26,8 @@ const SOLVE_OPTIONS = {
   lock: multi,
   assumeno: bool,
   order: bool,
+  'clean-deps': bool,
+  'installonly-limit': str,
 };
 
 const SOLVE_HELP: Array<[string, string]> = [
@@ -39,6 +41,8 @@ const SOLVE_HELP: Array<[string, string]> = [
   ['--exclude NAME', 'never install this package; repeatable'],
   ['--lock NAME', 'keep this package as installed; repeatable'],
   ['--order', 'also print the order rpm would run the transaction in'],
+  ['--clean-deps', 'erase: also erase what only the erased packages needed'],
+  ['--installonly-limit N', 'versions of installonly packages (kernel) to keep (default 3, 0 = all)'],
   ['--assumeno', 'accepted for dnf compatibility: Strata only plans, it never changes the root'],
 ];
 
@@ -97,6 +101,8 @@ function solveCommand(action: Action, summary: string, examples: string[]): Comm
           excludes: v.exclude as string[] | undefined,
           locks: v.lock as string[] | undefined,
           order: Boolean(v.order),
+          cleanDeps: Boolean(v['clean-deps']),
+          installonlyLimit: installonlyLimit(v['installonly-limit']),
         });
       } catch (e) {
         if (e instanceof RequestError) throw new UsageError(e.message);
@@ -114,10 +120,17 @@ function solveCommand(action: Action, summary: string, examples: string[]): Comm
   };
 }
 
+function installonlyLimit(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^[0-9]+$/.test(v)) throw new UsageError('--installonly-limit: expected a number');
+  return Number(v);
+}
+
 function printOutcome(out: Output, outcome: import('../solve/request.ts').SolveOutcome): void {
   if (outcome.problems.length) {
     outcome.problems.forEach((p, i) => {
       out.line(`Problem ${i + 1}: ${p.text}`);
+      for (const r of p.rules) if (r !== p.text) out.line(`  - ${r}`);
       for (const s of p.solutions) out.line(`  - solution: ${s}`);
     });
     return;

@@ -6,6 +6,7 @@ import { poolFromRepositories, type RepositoryForPool } from './pool/load.ts';
 import type { Pool } from './pool/pool.ts';
 import type { SnapshotRecord } from './pool/snapshot.ts';
 import {
+  JOB_CLEANDEPS,
   JOB_DISTUPGRADE,
   JOB_ERASE,
   JOB_FORCEBEST,
@@ -19,6 +20,7 @@ import {
   SEL_NAME,
   SEL_ONE_OF,
   SEL_PROVIDES,
+  SEL_SOLVABLE,
   type TransactionType,
 } from './solver/constants.ts';
 import { solverProblems, problemRuleText, ruleInfo, type ProblemNaming } from './solver/problems.ts';
@@ -50,6 +52,10 @@ export interface SolveRequest {
   installonly?: readonly string[];
   /** Also compute the order rpm would run the transaction in. */
   order?: boolean;
+  /** erase: also erase what only the erased packages needed (libsolv clean-deps). */
+  cleanDeps?: boolean;
+  /** dnf's installonly_limit (default 3; 0 = no limit). */
+  installonlyLimit?: number;
 }
 
 export interface TransactionItem {
@@ -65,7 +71,7 @@ export interface SolveOutcome {
   transaction: TransactionItem[];
   /** With `order`: `install NEVRA` / `erase NEVRA` in rpm's order, and the loops it had to break. */
   order?: { steps: string[]; loops: string[] };
-  problems: { text: string; solutions: string[] }[];
+  problems: { text: string; rules: string[]; solutions: string[] }[];
   timings: { pool: number; solve: number };
 }
 
@@ -119,6 +125,29 @@ function obsoletersOf(pool: Pool<SnapshotRecord>): () => number[] {
   };
 }
 
+/** Installed installonly packages beyond `limit` versions per name after the solve: the oldest. */
+function installonlyExcess(solver: Solver, installonly: readonly string[], limit: number): { erase: number[]; keepNew: number[] } {
+  const pool = solver.pool;
+  const isInstallonly = new Set<number>();
+  for (const dep of installonly) for (const s of pool.whatProvides(pool.table.parseDep(dep))) isInstallonly.add(s);
+  const byName = new Map<number, number[]>();
+  for (const s of isInstallonly) {
+    if (solver.decisionmap[s] <= 0) continue;
+    let l = byName.get(pool.solvName[s]);
+    if (!l) byName.set(pool.solvName[s], (l = []));
+    l.push(s);
+  }
+  const erase: number[] = [];
+  const keepNew: number[] = [];
+  for (const kept of byName.values()) {
+    if (kept.length <= limit) continue;
+    kept.sort((a, b) => pool.evrCompare(a, b));
+    for (const s of kept.slice(0, kept.length - limit)) if (pool.isInstalled(s)) erase.push(s);
+    for (const s of kept.slice(kept.length - limit)) if (!pool.isInstalled(s)) keepNew.push(s);
+  }
+  return { erase, keepNew };
+}
+
 /** A name as dnf resolves an argument: package name if any package has it, else a provide/file. */
 function selectionFor(pool: Pool<SnapshotRecord>, arg: string): [number, number] {
   const dep = pool.table.parseDep(arg);
@@ -138,7 +167,7 @@ export function solveRequest(req: SolveRequest): SolveOutcome {
     disabled = new Uint8Array(pool.nsolvables);
     for (const n of req.excludes) for (const s of pool.packagesNamed(n)) if (!pool.isInstalled(s)) disabled[s] = 1;
   }
-  const solver = new Solver({
+  const newSolver = (): Solver => new Solver({
     pool,
     flags: {
       ignorerecommended: req.weakDeps === false,
@@ -153,6 +182,7 @@ export function solveRequest(req: SolveRequest): SolveOutcome {
     buildtime: (s) => pool.record(s)?.buildTime || undefined,
     disabled,
   });
+  let solver = newSolver();
   const best = req.best !== false ? JOB_FORCEBEST : 0;
   const job: number[] = [];
   for (const io of req.installonly ?? DEFAULT_INSTALLONLY) job.push(JOB_MULTIVERSION | SEL_PROVIDES, pool.table.parseDep(io));
@@ -178,7 +208,7 @@ export function solveRequest(req: SolveRequest): SolveOutcome {
       if (!req.names.length) throw new RequestError('erase: no package names given');
       for (const n of req.names) {
         const [sel, what] = selectionFor(pool, n);
-        job.push(JOB_ERASE | sel, what);
+        job.push(JOB_ERASE | sel | (req.cleanDeps ? JOB_CLEANDEPS : 0), what);
       }
       break;
     case 'upgrade':
@@ -198,6 +228,20 @@ export function solveRequest(req: SolveRequest): SolveOutcome {
   }
   const t1 = performance.now();
   solver.solve(job);
+  // installonly_limit, as libdnf applies it: when more versions of an installonly package would be
+  // installed than the limit, erase the oldest installed ones and solve again.
+  const limit = req.installonlyLimit ?? 3;
+  if (limit > 0 && pool.installedRepo >= 0 && !solver.problemRanges().length) {
+    const { erase, keepNew } = installonlyExcess(solver, req.installonly ?? DEFAULT_INSTALLONLY, limit);
+    if (erase.length) {
+      // The new versions become explicit installs: an erase of one version would otherwise also
+      // forbid the other not-installed versions of that name (libsolv's erase semantics).
+      for (const p of keepNew) job.push(JOB_INSTALL | SEL_SOLVABLE, p);
+      for (const p of erase) job.push(JOB_ERASE | SEL_SOLVABLE, p);
+      solver = newSolver();
+      solver.solve(job);
+    }
+  }
   const t2 = performance.now();
   const repoOf = (s: number): string => pool.repoOf(s)?.id ?? '';
   const trans = createTransaction(solver);
@@ -224,6 +268,8 @@ export function solveRequest(req: SolveRequest): SolveOutcome {
   };
   const problems = solverProblems(solver).map((p) => ({
     text: problemRuleText(solver, ruleInfo(solver, p.rule), naming),
+    // Every rule involved, as dnf5 lists them under a problem.
+    rules: [...new Set(p.allRules.filter((r) => r < solver.learntrules).map((r) => problemRuleText(solver, ruleInfo(solver, r), naming)))],
     solutions: p.solutions.map((s) =>
       s.elements
         .map((e) => {

@@ -95,3 +95,44 @@ test('solve refuses unsigned repositories unless --nogpgcheck; bad --installroot
   assert.equal(root.code, 1);
   assert.equal(root.stderr.trim().split('\n').length, 1, root.stderr);
 });
+
+/** Packs tiny RPMs and registers them in `root`'s rpmdb (rpm --justdb), as an installed system. */
+async function installed(root: string, pkgs: { name: string; version: string; requires?: string[] }[]): Promise<void> {
+  const { packRpm } = await import('../../src/rpm/index.ts');
+  const { spawnSync } = await import('node:child_process');
+  const tree = join(work, 'tree');
+  const rpms = join(work, 'rpms', root.split('/').pop() as string);
+  mkdirSync(tree, { recursive: true });
+  mkdirSync(rpms, { recursive: true });
+  for (const p of pkgs) {
+    await packRpm(
+      { name: p.name, version: p.version, release: '1', arch: 'x86_64', summary: p.name, license: 'MIT', root: tree, deps: { requires: p.requires ?? [] } },
+      { outputDir: rpms, compress: 'none', sourceDateEpoch: 1700000000 },
+    );
+  }
+  const files = pkgs.map((p) => join(rpms, `${p.name}-${p.version}-1.x86_64.rpm`));
+  const r = spawnSync('rpm', ['--root', root, '--dbpath', '/var/lib/rpm', '-i', '--justdb', '--nodeps', '--noscripts', '--nosignature', '--nodigest', '--ignorearch', ...files], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+test('installonly packages keep at most --installonly-limit versions; --clean-deps erases what only the erased needed', async () => {
+  const root = join(work, 'root');
+  mkdirSync(root, { recursive: true });
+  await installed(root, [
+    { name: 'kernel', version: '1' },
+    { name: 'kernel', version: '2' },
+    { name: 'kernel', version: '3' },
+    { name: 'tool', version: '1', requires: ['helper'] },
+    { name: 'helper', version: '1' },
+  ]);
+  await writeRpmmdRepo(join(work, 'updates'), [pkg('kernel', '4'), pkg('tool', '1', { requires: ['helper'] }), pkg('helper', '1')]);
+  const lines = (args: string[]): string[] => {
+    const r = strata(['solve', ...args, '--repo', join(work, 'updates'), '--nogpgcheck', '--arch', 'x86_64', '--installroot', root, '--dbpath', '/var/lib/rpm', '-o', 'json'], { env });
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
+    return (JSON.parse(r.stdout) as { transaction: { action: string; nevra: string }[] }).transaction.map((t) => `${t.action} ${t.nevra}`).sort();
+  };
+  assert.deepEqual(lines(['upgrade']), ['erase kernel-1-1.x86_64', 'install kernel-4-1.x86_64']);
+  assert.deepEqual(lines(['upgrade', '--installonly-limit', '0']), ['install kernel-4-1.x86_64']);
+  assert.deepEqual(lines(['erase', 'tool']), ['erase tool-1-1.x86_64']);
+  assert.deepEqual(lines(['erase', '--clean-deps', 'tool']), ['erase helper-1-1.x86_64', 'erase tool-1-1.x86_64']);
+});
