@@ -251,13 +251,21 @@ export const repoClosure: Command = {
   async run({ out }, v) {
     const repos = await loadSelectedRepositories(out, v, (v.repo as string[] | undefined) ?? []);
     const { repoClosure } = await import('../solve/closure.ts');
+    // Solving each package can take a while on big repositories: show progress on a terminal.
+    let bar: ReturnType<Output['progress']> | undefined;
     const result = repoClosure({
       repos: repos.map((r) => ({ id: r.id, dnfPriority: r.opened.config.priority, packages: r.metadata.packages })),
       arch: (v.arch as string | undefined) ?? HOST_ARCH[process.arch] ?? process.arch,
       check: v.check as string[] | undefined,
       newest: Boolean(v.newest),
       installable: Boolean(v.installable),
+      onProgress: (done, total) => {
+        if (!v.installable) return;
+        bar ??= out.progress('checking packages', total);
+        if (done > 0) bar.tick(1);
+      },
     });
+    bar?.done();
     if (out.format === 'json') out.json(result);
     else {
       for (const b of result.broken) {

@@ -13,6 +13,8 @@ export interface ClosureInput {
   /** Only the newest version of each name.arch. */
   newest?: boolean;
   installable?: boolean;
+  /** Called after each checked package (done, total), for a progress display. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface BrokenPackage {
@@ -52,7 +54,9 @@ export function repoClosure(input: ClosureInput): ClosureResult {
     list = [...best.values()].sort((a, b) => a - b);
   }
   const broken: BrokenPackage[] = [];
+  let done = 0;
   for (const s of list) {
+    input.onProgress?.(done++, list.length);
     const unresolved: string[] = [];
     for (const req of pool.deps(s, 'requires')) {
       const cnf = pool.richCnf(req);
