@@ -32,7 +32,7 @@ export function helpText(c: Command): string {
     for (const [f, d] of c.optionHelp) lines.push(`  ${f.padEnd(w)}  ${d}`);
     lines.push('');
   }
-  lines.push('Global options: -o table|json, -q/--quiet, -v/--verbose, -h/--help', '');
+  lines.push('Global options: -o table|json|csv, -q/--quiet, -v/--verbose, -h/--help', '');
   if (c.examples.length) {
     lines.push('Examples:');
     for (const e of c.examples) lines.push(`  ${e}`);

@@ -30,7 +30,7 @@ export function extractGlobals(args: string[]): Globals {
     let fmt: string | undefined;
     if (a === '-o' || a === '--output') {
       fmt = args[++i];
-      if (fmt === undefined) throw new UsageError(`${a} needs a value: table or json`);
+      if (fmt === undefined) throw new UsageError(`${a} needs a value: table, json or csv`);
     } else if (a.startsWith('--output=')) fmt = a.slice(9);
     else if (a.startsWith('-o') && a.length > 2 && !a.startsWith('--')) fmt = a.slice(2);
     else if (a === '-q' || a === '--quiet') g.quiet = true;
@@ -40,7 +40,7 @@ export function extractGlobals(args: string[]): Globals {
     else if (a === '--version' && g.rest.length === 0) g.version = true;
     else g.rest.push(a);
     if (fmt !== undefined) {
-      if (fmt !== 'table' && fmt !== 'json') throw new UsageError(`-o: unknown output format "${fmt}" (table, json)`);
+      if (fmt !== 'table' && fmt !== 'json' && fmt !== 'csv') throw new UsageError(`-o: unknown output format "${fmt}" (table, json, csv)`);
       g.format = fmt;
     }
   }
@@ -75,11 +75,11 @@ async function topHelp(prefix = ''): Promise<string> {
     ...list.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
     'Global options:',
-    '  -o, --output table|json  output format (default table)',
-    '  -q, --quiet              print only results and errors',
-    '  -v, --verbose            more detail (and stack traces on internal errors)',
-    '  -h, --help               help for strata or a command',
-    '      --version            print the version',
+    '  -o, --output table|json|csv  output format (default table)',
+    '  -q, --quiet                  print only results and errors',
+    '  -v, --verbose                more detail (and stack traces on internal errors)',
+    '  -h, --help                   help for strata or a command',
+    '      --version                print the version',
     '',
     'Example:',
     '  strata rpm info -o json hello-2.0-1.x86_64.rpm',

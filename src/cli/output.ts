@@ -1,8 +1,9 @@
-// Output helpers: every command prints either a table for people or JSON for machines (-o json).
+// Output helpers: every command prints either a table for people, JSON for machines (-o json), or
+// its table as CSV for spreadsheets and scripts (-o csv).
 
 import { stderr, stdout } from 'node:process';
 
-export type OutputFormat = 'table' | 'json';
+export type OutputFormat = 'table' | 'json' | 'csv';
 
 export interface Output {
   format: OutputFormat;
@@ -10,7 +11,7 @@ export interface Output {
   verbose: boolean;
   /** Prints a value as JSON (format json) — commands call this with their whole result. */
   json(value: unknown): void;
-  /** Prints rows as an aligned table with a header line. */
+  /** Prints rows as an aligned table with a header line (as CSV with -o csv). */
   table(columns: string[], rows: Array<Array<string | number>>): void;
   /** Plain text line to stdout (table format only). */
   line(text: string): void;
@@ -26,6 +27,11 @@ export interface Progress {
   done(): void;
 }
 
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+export function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 export function makeOutput(format: OutputFormat, quiet: boolean, verbose: boolean): Output {
   const tty = Boolean(stderr.isTTY) && !quiet;
   return {
@@ -36,6 +42,10 @@ export function makeOutput(format: OutputFormat, quiet: boolean, verbose: boolea
       stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     },
     table(columns, rows) {
+      if (format === 'csv') {
+        for (const r of [columns, ...rows]) stdout.write(`${r.map((c) => csvField(String(c))).join(',')}\n`);
+        return;
+      }
       const cells = [columns, ...rows.map((r) => r.map(String))];
       const widths = columns.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
       for (const r of cells) {

@@ -9,7 +9,7 @@ export async function commandReference(): Promise<string> {
     '',
     'Generated from `strata COMMAND --help` by `npm run docs`; do not edit by hand.',
     '',
-    'Global options (every command): `-o table|json` output format, `-q/--quiet`, `-v/--verbose`,',
+    'Global options (every command): `-o table|json|csv` output format, `-q/--quiet`, `-v/--verbose`,',
     '`-h/--help`, `--version`. Exit codes: 0 success, 1 failure (bad input, verification failed),',
     '2 usage error. Errors are one line on stderr.',
     '',

@@ -29,6 +29,8 @@ const MODULES: CommandModule[] = [
     names: ['solve install', 'solve erase', 'solve upgrade', 'solve distro-sync', 'solve testcase'],
     load: async () => (await import('./solve.ts')).solveCommands,
   },
+  { names: ['config dump'], load: async () => [(await import('./config.ts')).configDump] },
+  { names: ['component list', 'component update'], load: async () => (await import('./component.ts')).componentCommands },
   {
     names: ['key generate', 'key import', 'key export', 'key list', 'key delete'],
     load: async () => (await import('./key.ts')).keyCommands,
