@@ -129,6 +129,10 @@ const DOMAIN_ERRORS = new Set([
   'KeystoreError',
   'PgpError',
   'PackInputError',
+  'BuildError',
+  'OverlayError',
+  'GoRegexError',
+  'PrepareError',
 ]);
 
 /** One line on stderr; exit 2 for usage errors, 1 otherwise. Stack traces only with -v. */

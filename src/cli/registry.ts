@@ -32,6 +32,11 @@ const MODULES: CommandModule[] = [
   { names: ['config dump'], load: async () => [(await import('./config.ts')).configDump] },
   { names: ['component list', 'component update'], load: async () => (await import('./component.ts')).componentCommands },
   {
+    names: ['component query', 'component render', 'component prepare-sources', 'component diff-sources'],
+    load: async () => (await import('./component-sources.ts')).componentSourceCommands,
+  },
+  { names: ['component build'], load: async () => [(await import('./component-build.ts')).componentBuild] },
+  {
     names: ['key generate', 'key import', 'key export', 'key list', 'key delete'],
     load: async () => (await import('./key.ts')).keyCommands,
   },

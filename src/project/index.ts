@@ -40,5 +40,5 @@ export {
 } from './lock.ts';
 export { isProblem, projectLockDir, updateLocks, type UpdateOptions, type UpdateResult, type UpdateStatus } from './update.ts';
 export { projectDump, projectDumpToml } from './dump.ts';
-export { overlayMetadataProblem, OVERLAY_CATEGORIES, UPSTREAM_STATUSES } from './validate.ts';
+export { overlayMetadataProblem } from './validate.ts';
 export { expandGlob, globMatch, isGlobPattern } from './glob.ts';

@@ -3,6 +3,8 @@
 // what the merge rules key on. Relative paths are already absolute (resolved against the file that
 // declared them) except `overlayFiles`, which is resolved against each component's own file.
 
+import type { OverlayMetadataRecord, OverlayRecord } from '../overlay/types.ts';
+
 export interface DistroReference {
   name?: string;
   version?: string;
@@ -19,12 +21,7 @@ export interface SpecSource {
   upstreamCommit?: string;
 }
 
-export interface OverlayMetadata {
-  category?: string;
-  commits?: Array<{ url?: string }>;
-  bugs?: Array<{ url?: string }>;
-  upstreamStatus?: string;
-}
+export type OverlayMetadata = OverlayMetadataRecord;
 
 /** Where an overlay was declared, so that errors about it can name the file and line. */
 export interface OverlayOrigin {
@@ -39,21 +36,9 @@ export interface OverlayOrigin {
 }
 
 /** One overlay: the 13 azldev fields (semantics are checked by src/overlay) plus its origin. */
-export interface Overlay {
-  type: string;
-  description?: string;
-  tag?: string;
-  value?: string;
-  section?: string;
-  package?: string;
-  regex?: string;
-  replacement?: string;
-  lines?: string[];
-  file?: string;
-  archive?: string;
+export interface Overlay extends OverlayRecord {
   /** Absolute path of the input file (declared relative to the file that declares the overlay). */
   source?: string;
-  metadata?: OverlayMetadata;
   origin: OverlayOrigin;
 }
 

@@ -8,7 +8,8 @@ import { displayPath, ProjectConfigError } from './errors.ts';
 import { expandGlob, globMatch, type DirCache } from './glob.ts';
 import type { Project } from './loader.ts';
 import { cloneValue, mergeTable } from './merge.ts';
-import type { ComponentConfig, DistroDefinition, DistroReference, DistroVersion } from './model.ts';
+import type { ComponentConfig, DistroDefinition, DistroReference, DistroVersion, Overlay } from './model.ts';
+import { checkOverlay } from '../overlay/validate.ts';
 import { loadOverlayFiles, type OverlayFileContext } from './overlay-file.ts';
 import { COMPONENT } from './schema.ts';
 
@@ -57,6 +58,14 @@ export function componentDistro(project: Project, config: ComponentConfig): Reso
   const ref = config.spec?.upstreamDistro;
   if (ref?.name) return resolveDistroRef(project, ref);
   return defaultDistro(project);
+}
+
+/** azldev's load-time overlay checks (src/overlay owns the rules), reported at the declaration. */
+function checkDeclaredOverlay(o: Overlay): void {
+  const reason = checkOverlay(o);
+  if (!reason) return;
+  const where = `${displayPath(o.origin.file)}${o.origin.line ? `:${o.origin.line}` : ''}`;
+  throw new ProjectConfigError(`${where}: overlay #${o.origin.index + 1}${o.description ? ` (${o.description})` : ''}: ${reason}`);
 }
 
 interface SpecMember {
@@ -127,6 +136,7 @@ export function resolveComponents(project: Project): ResolvedComponent[] {
       if (merged.overlayFiles.length) merged.overlays = [...(merged.overlays ?? []), ...loadOverlayFiles(refDir, merged.overlayFiles, overlayCtx, where)];
       delete merged.overlayFiles;
     }
+    for (const o of merged.overlays ?? []) checkDeclaredOverlay(o);
     merged.release = { ...merged.release, calculation: merged.release?.calculation || 'auto' };
     return {
       name,

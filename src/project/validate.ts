@@ -2,39 +2,13 @@
 // each reported at the file and line of the offending key. Overlay per-type rules are checked by
 // src/overlay, not here.
 
+import { checkOverlayMetadata } from '../overlay/validate.ts';
 import type { SourceText } from './errors.ts';
 import type { ComponentConfig, ConfigFileData, OverlayMetadata, ProjectConfig, TestSuiteConfig } from './model.ts';
 import type { TomlPath } from './toml-positions.ts';
 
-export const OVERLAY_CATEGORIES = [
-  'upstream-backport',
-  'azl-pruning',
-  'azl-compatibility',
-  'azl-temp-workaround',
-  'azl-branding-policy',
-  'azl-disable-flaky-tests',
-  'azl-disable-unsupported-tests',
-  'azl-security-compliance',
-  'azl-release-management',
-  'azl-platform-adaptation',
-];
-export const UPSTREAM_STATUSES = ['upstreamed', 'upstreamable', 'needs-upstream-hook', 'inapplicable', 'unknown'];
-
-/** The reason overlay metadata is invalid, or undefined (azldev overlay_metadata.go). */
-export function overlayMetadataProblem(m: OverlayMetadata): string | undefined {
-  if (!m.category) return 'metadata requires "category"';
-  if (!OVERLAY_CATEGORIES.includes(m.category)) return `unknown overlay category "${m.category}"`;
-  if (m.category === 'upstream-backport' && !m.commits?.length) return 'category "upstream-backport" requires at least one entry in "commits"';
-  if (!m.upstreamStatus) return 'metadata requires "upstream-status"';
-  if (!UPSTREAM_STATUSES.includes(m.upstreamStatus)) return `unknown upstream-status "${m.upstreamStatus}"`;
-  if (m.category === 'upstream-backport' && m.upstreamStatus !== 'upstreamed' && m.upstreamStatus !== 'upstreamable') {
-    return `category "upstream-backport" needs upstream-status "upstreamed" or "upstreamable", not "${m.upstreamStatus}"`;
-  }
-  for (const ref of [...(m.commits ?? []), ...(m.bugs ?? [])]) {
-    if (!ref.url || !/^https?:\/\/\S+$/.test(ref.url)) return `metadata link "${ref.url ?? ''}" is not an http(s) URL`;
-  }
-  return undefined;
-}
+/** The reason overlay metadata is invalid, or undefined (azldev overlay_metadata.go; src/overlay owns the rules). */
+export const overlayMetadataProblem: (m: OverlayMetadata) => string | undefined = checkOverlayMetadata;
 
 function checkComponent(src: SourceText, path: TomlPath, c: ComponentConfig, perComponent: boolean): void {
   function at(p: TomlPath, msg: string): never {

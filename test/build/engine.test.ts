@@ -13,8 +13,8 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rm
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BuildOptions, type BuildResult, type PreparedComponent, buildComponents, formatBuildSummary } from '../../src/build/index.ts';
-import { packRpm } from '../../src/rpm/index.ts';
 import { FIXTURES, ROOT, workDir } from '../support/fixtures.ts';
+import { dnfInstall } from '../support/dnf-install.ts';
 import { hasTool, needTools } from '../support/tools.ts';
 
 const EXAMPLE = join(ROOT, 'examples', 'distro', 'base', 'comps');
@@ -149,37 +149,7 @@ describe('building the example distro', { skip: !hasTool('rpmbuild') && !process
     if (!needTools(t, 'dnf')) return;
     // The base system the example distro sits on (glibc, a shell…) is not one of its components:
     // a stand-in package provides what the built packages need from it.
-    const base = join(work, 'base-repo');
-    mkdirSync(join(work, 'empty-root'), { recursive: true });
-    await packRpm(
-      {
-        name: 'example-base-system',
-        version: '1',
-        summary: 'Stand-in for the base system',
-        license: 'MIT',
-        root: join(work, 'empty-root'),
-        deps: { provides: ['libc.so.6()(64bit)', 'libc.so.6(GLIBC_2.2.5)(64bit)', 'libc.so.6(GLIBC_2.34)(64bit)', 'rtld(GNU_HASH)', '/bin/sh', '/bin/bash', '/usr/bin/pkg-config'] },
-      },
-      { outputDir: base },
-    );
-    const { publishRepository } = await import('../../src/repo/publish/index.ts');
-    await publishRepository(base);
-    const d = join(work, 'dnf');
-    mkdirSync(join(d, 'home'), { recursive: true });
-    mkdirSync(join(d, 'repos'), { recursive: true });
-    writeFileSync(join(d, 'home', '.rpmmacros'), '%_dbpath /usr/lib/sysimage/rpm\n');
-    writeFileSync(
-      join(d, 'repos', 'example.repo'),
-      `[exampleos]\nname=ExampleOS\nbaseurl=file://${join(work, 'out', 'rpms')}\ngpgcheck=1\nrepo_gpgcheck=1\ngpgkey=file://${PUB}\nmetadata_expire=0\n\n` +
-        `[base]\nname=Base stand-in\nbaseurl=file://${base}\ngpgcheck=0\nmetadata_expire=0\n`,
-    );
-    writeFileSync(join(d, 'dnf.conf'), `[main]\ngpgcheck=1\nreposdir=${join(d, 'repos')}\ncachedir=/var/cache/strata-test\n`);
-    const root = join(d, 'root');
-    const r = spawnSync(
-      'dnf',
-      ['-y', '-c', join(d, 'dnf.conf'), `--installroot=${root}`, '--releasever=1', 'install', 'greeter', 'hello', 'sysinfo', 'exampleos-config', 'exampleos-docs'],
-      { encoding: 'utf8', env: { ...process.env, HOME: join(d, 'home'), LC_ALL: 'C.UTF-8' } },
-    );
+    const { root, run: r } = await dnfInstall(work, join(work, 'out', 'rpms'), PUB, ['greeter', 'hello', 'sysinfo', 'exampleos-config', 'exampleos-docs']);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /Installed:[\s\S]*greeter-0\.9-1\.eos1\.x86_64[\s\S]*libgreet-1\.0\.0-1\.eos1\.x86_64/);
     assert.ok(existsSync(join(root, 'usr', 'lib', 'os-release')), 'exampleos-release came in as a dependency');

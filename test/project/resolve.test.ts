@@ -218,9 +218,18 @@ test('each rule broken is one error naming file:line', () => {
   loadError({ 'azldev.toml': '[components.x]\noverlay-files = ["o/*.toml"]\n', 'o/1.toml': META }, /^o\/1\.toml: overlay file declares no \[\[overlays\]\]$/);
   loadError(
     { 'azldev.toml': '[components.x]\noverlay-files = ["o/*.toml"]\n', 'o/1.toml': '[metadata]\ncategory = "upstream-backport"\nupstream-status = "upstreamed"\n[[overlays]]\ntype = "x"\n' },
-    /^o\/1\.toml:1: overlay file: category "upstream-backport" requires at least one entry in "commits"$/,
+    /^o\/1\.toml:1: overlay file: overlay category "upstream-backport" requires at least one entry in "commits"$/,
   );
   loadError({ 'azldev.toml': '[project]\ndefault-distro = { name = "nope" }\n[components.x]\n' }, /distro "nope" is not defined/);
+  // Per-type overlay rules (src/overlay) are checked at load time, at the declaration.
+  loadError(
+    { 'azldev.toml': '[components.x]\n\n[[components.x.overlays]]\ndescription = "Add a dep"\ntype = "spec-add-tag"\ntag = "BuildRequires"\n' },
+    /^azldev\.toml:3: overlay #1 \(Add a dep\): overlay type "spec-add-tag" requires "value" field$/,
+  );
+  loadError(
+    { 'azldev.toml': '[components.x]\n[[components.x.overlays]]\ntype = "spec-search-replace"\nregex = "a(b"\n' },
+    /^azldev\.toml:2: overlay #1: .*regex/,
+  );
 });
 
 test('--permissive-config drops unknown fields with a warning (type errors still fail)', () => {
