@@ -106,6 +106,7 @@ export const componentUpdate: Command = {
   optionHelp: [
     ['--check-only', 'write nothing; exit 1 if any lock is missing, stale, orphaned or unresolvable'],
     ['--bump', 'increment manual-bump (a rebuild with no other change) of existing locks'],
+    ['--offline', 'do not ask dist-git: only pins and current locks give upstream commits'],
     ...SELECTOR_HELP,
     ['', 'with -a, lock files of components no longer in the project are removed'],
     ...PROJECT_HELP,
@@ -115,7 +116,7 @@ export const componentUpdate: Command = {
     'strata component update -a --check-only -q   # CI gate',
     'strata component update --bump kernel',
   ],
-  options: { 'check-only': { type: 'boolean' }, bump: { type: 'boolean' }, ...SELECTOR_OPTIONS, ...PROJECT_OPTIONS },
+  options: { 'check-only': { type: 'boolean' }, bump: { type: 'boolean' }, offline: { type: 'boolean' }, ...SELECTOR_OPTIONS, ...PROJECT_OPTIONS },
   async run({ out }, v, positionals) {
     const checkOnly = Boolean(v['check-only']);
     const bump = Boolean(v.bump);
@@ -125,14 +126,16 @@ export const componentUpdate: Command = {
     const comps = await selectedComponents('component update', project, selector);
     reportWarnings(out, project);
     const { isProblem, updateLocks } = await import('../project/index.ts');
-    const results = await projectErrors(() => updateLocks(project, comps, { checkOnly, bump, pruneOrphans: selector.all }));
+    const { upstreamResolver } = await import('../component/index.ts');
+    const resolveUpstream = v.offline ? undefined : upstreamResolver(project);
+    const results = await projectErrors(() => updateLocks(project, comps, { checkOnly, bump, pruneOrphans: selector.all, resolveUpstream }));
     printUpdate(out, results);
     const counts = new Map<string, number>();
     for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
     const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
     out.info(`${comps.length} component(s)${summary ? `: ${summary}` : ''}${checkOnly ? ' (check only: nothing written)' : ''}`);
     const unresolved = counts.get('unresolved') ?? 0;
-    if (unresolved) out.info(`${unresolved} upstream component(s) unresolved: pin upstream-commit, or run where dist-git is reachable`);
+    if (unresolved) out.info(`${unresolved} upstream component(s) unresolved: pin upstream-commit, or run where dist-git is reachable (see -v for reasons)`);
     if (checkOnly) return results.some(isProblem) ? 1 : 0;
     return results.some((r) => r.status === 'unresolved' || r.status === 'missing') ? 1 : 0;
   },

@@ -3,3 +3,4 @@ export * from './prepare.ts';
 export * from './render.ts';
 export * from './build.ts';
 export * from './diff.ts';
+export * from './upstream.ts';

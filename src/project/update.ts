@@ -42,6 +42,11 @@ export interface UpdateOptions {
   bump?: boolean;
   /** Prune (or with checkOnly, report) locks of components not in the project: for -a. */
   pruneOrphans?: boolean;
+  /**
+   * Resolves an upstream component's commit from dist-git (the network side lives in
+   * src/component) when neither a pin nor a current lock gives it; throwing leaves it unresolved.
+   */
+  resolveUpstream?: (c: ResolvedComponent) => Promise<string>;
 }
 
 const sameLock = (a: ComponentLock, b: ComponentLock): boolean =>
@@ -59,18 +64,19 @@ interface Plan {
 }
 
 /** The upstream commit usable offline for a component, or why there is none. */
-function lockedCommit(project: Project, c: ResolvedComponent, existing: ComponentLock | undefined): { commit?: string; resHash: string; reason?: string } {
+function lockedCommit(project: Project, c: ResolvedComponent, existing: ComponentLock | undefined, resolved?: string): { commit?: string; resHash: string; reason?: string } {
   const resHash = resolutionInputHash(resolutionInputs(project, c.config));
   const pin = c.config.spec?.upstreamCommit;
   if (pin) return { commit: pin, resHash };
   if (existing?.upstreamCommit && existing.resolutionInputHash === resHash) return { commit: existing.upstreamCommit, resHash };
+  if (resolved) return { commit: resolved, resHash };
   const reason = existing?.upstreamCommit
     ? 'resolution inputs (snapshot, distro, upstream name) changed since the lock; re-resolving needs dist-git'
     : 'no lock and no upstream-commit pin; resolving the snapshot commit needs dist-git';
   return { resHash, reason };
 }
 
-function planComponent(project: Project, c: ResolvedComponent, existing: ComponentLock | undefined, opts: UpdateOptions): Plan {
+function planComponent(project: Project, c: ResolvedComponent, existing: ComponentLock | undefined, opts: UpdateOptions, resolved?: string): Plan {
   const upstream = c.config.spec?.type === 'upstream';
   if (opts.bump) {
     if (!existing) return { result: { component: c.name, status: 'missing', reason: 'no lock file to bump: run strata component update first' } };
@@ -82,7 +88,7 @@ function planComponent(project: Project, c: ResolvedComponent, existing: Compone
   }
   let lock: ComponentLock;
   if (upstream) {
-    const { commit, resHash, reason } = lockedCommit(project, c, existing);
+    const { commit, resHash, reason } = lockedCommit(project, c, existing, resolved);
     if (!commit) return { result: { component: c.name, status: 'unresolved', previousCommit: existing?.upstreamCommit, reason } };
     const id = componentIdentity(project, c, { upstreamCommit: commit, manualBump: existing?.manualBump });
     lock = {
@@ -116,14 +122,27 @@ export function projectLockDir(project: Project): string {
 export async function updateLocks(project: Project, components: ResolvedComponent[], opts: UpdateOptions = {}): Promise<UpdateResult[]> {
   if (opts.bump && opts.checkOnly) throw new ProjectConfigError('--bump and --check-only cannot be combined');
   const lockDir = projectLockDir(project);
-  const plans = components.map((c) => {
-    try {
-      return planComponent(project, c, readLock(lockDir, c.name), opts);
-    } catch (e) {
-      if (e instanceof UnresolvedSourceError) return { result: { component: c.name, status: 'unresolved' as const, reason: e.message } };
-      throw e;
+  const plans: Plan[] = [];
+  for (const c of components) {
+    const existing = readLock(lockDir, c.name);
+    let resolved: string | undefined;
+    let failure: string | undefined;
+    if (opts.resolveUpstream && !opts.bump && c.config.spec?.type === 'upstream' && !lockedCommit(project, c, existing).commit) {
+      try {
+        resolved = await opts.resolveUpstream(c);
+      } catch (e) {
+        failure = (e as Error).message;
+      }
     }
-  });
+    try {
+      const plan = planComponent(project, c, existing, opts, resolved);
+      if (failure && plan.result.status === 'unresolved') plan.result.reason = failure;
+      plans.push(plan);
+    } catch (e) {
+      if (e instanceof UnresolvedSourceError) plans.push({ result: { component: c.name, status: 'unresolved' as const, reason: e.message } });
+      else throw e;
+    }
+  }
   const results: UpdateResult[] = [];
   for (const p of plans) {
     if (p.write && opts.checkOnly) {

@@ -67,3 +67,17 @@ export async function cloneDistGit(url: string, dest: string, q: CommitQuery, wh
     throw e;
   }
 }
+
+/** The commit `q` resolves to on the remote `url`, without keeping a checkout. */
+export async function resolveRemoteCommit(url: string, q: CommitQuery, scratch: string, what = url): Promise<string> {
+  const tmp = `${scratch}.resolve-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(dirname(tmp), { recursive: true });
+  try {
+    const args = ['clone', '--quiet', '--no-checkout', ...(q.branch ? ['--single-branch', '--branch', q.branch] : []), url, tmp];
+    await git(args, `${what}: git clone ${url}`);
+    return await resolveCommit(tmp, q, what);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
