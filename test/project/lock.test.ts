@@ -217,7 +217,7 @@ test('strata component update: check-only gate, offline unresolved, import commi
   assert.equal(existsSync(locks), false);
 
   // Update writes what it can resolve offline and says clearly what it cannot.
-  r = run('-a');
+  r = run('-a', '--offline');
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /unpinned +unresolved +no lock and no upstream-commit pin; resolving the snapshot commit needs dist-git/);
   assert.match(r.stderr, /1 upstream component\(s\) unresolved/);
