@@ -203,7 +203,8 @@ test('componentIdentity reads the inputs from disk: spec directory, overlay sour
 test('strata component update: check-only gate, offline unresolved, import commit, bump, orphans', () => {
   const dir = projectDir('update');
   const locks = join(dir, 'locks');
-  const run = (...args: string[]): ReturnType<typeof strata> => strata(['component', 'update', '-C', dir, ...args]);
+  // Offline semantics (dist-git resolution is tested in test/component/upstream.test.ts).
+  const run = (...args: string[]): ReturnType<typeof strata> => strata(['component', 'update', '--offline', '-C', dir, ...args]);
   const rows = (out: string): Record<string, string> => {
     const r: Record<string, string> = {};
     for (const x of JSON.parse(out) as Array<{ component: string; status: string }>) r[x.component] = x.status;
@@ -217,7 +218,7 @@ test('strata component update: check-only gate, offline unresolved, import commi
   assert.equal(existsSync(locks), false);
 
   // Update writes what it can resolve offline and says clearly what it cannot.
-  r = run('-a', '--offline');
+  r = run('-a');
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /unpinned +unresolved +no lock and no upstream-commit pin; resolving the snapshot commit needs dist-git/);
   assert.match(r.stderr, /1 upstream component\(s\) unresolved/);
