@@ -10,7 +10,22 @@ import { openProject, PROJECT_HELP, PROJECT_OPTIONS, projectErrors, reportWarnin
 import { CliError } from './errors.ts';
 import type { Output } from './output.ts';
 
-const USER_ERRORS = new Set(['PrepareError', 'OverlayError', 'SourcesFileError', 'DistGitError', 'RepoFetchError', 'RepoFormatError', 'SpecQueryError']);
+const USER_ERRORS = new Set([
+  'PrepareError',
+  'OverlayError',
+  'SourcesFileError',
+  'DistGitError',
+  'RepoFetchError',
+  'RepoFormatError',
+  'SpecQueryError',
+  'PipelineError',
+  'InstallError',
+  'RootPathError',
+  'CapsError',
+  'ScriptletError',
+  'CustomizeError',
+  'SupplyError',
+]);
 
 /** Runs `f`, turning the component domains' user-facing errors into one-line CLI errors. */
 export async function componentErrors<T>(f: () => Promise<T>): Promise<T> {

@@ -133,6 +133,21 @@ const DOMAIN_ERRORS = new Set([
   'OverlayError',
   'GoRegexError',
   'PrepareError',
+  'PipelineError',
+  'InstallError',
+  'RootPathError',
+  'CapsError',
+  'ScriptletError',
+  'RpmdbError',
+  'ManifestError',
+  'SupplyError',
+  'OciImageError',
+  'WslImageError',
+  'TarWriteError',
+  'CustomizeError',
+  'VerifyError',
+  'SpecQueryError',
+  'ProjectConfigError',
 ]);
 
 /** One line on stderr; exit 2 for usage errors, 1 otherwise. Stack traces only with -v. */

@@ -36,6 +36,9 @@ const MODULES: CommandModule[] = [
     load: async () => (await import('./component-sources.ts')).componentSourceCommands,
   },
   { names: ['component build'], load: async () => [(await import('./component-build.ts')).componentBuild] },
+  { names: ['build'], load: async () => [(await import('./build.ts')).build] },
+  { names: ['verify'], load: async () => [(await import('./verify-artifact.ts')).verifyArtifact] },
+  { names: ['key generate-dsse'], load: async () => [(await import('./key-dsse.ts')).keyGenerateDsse] },
   {
     names: ['key generate', 'key import', 'key export', 'key list', 'key delete'],
     load: async () => (await import('./key.ts')).keyCommands,

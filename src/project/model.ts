@@ -153,7 +153,17 @@ export interface ImageConfig {
   description?: string;
   definition?: { type?: string; path?: string; profile?: string };
   /** Tri-state: unset, true or false. */
-  capabilities?: { machineBootable?: boolean; container?: boolean; systemd?: boolean; runtimePackageManagement?: boolean };
+  capabilities?: {
+    machineBootable?: boolean;
+    container?: boolean;
+    systemd?: boolean;
+    runtimePackageManagement?: boolean;
+    wsl?: boolean;
+    installerMedia?: boolean;
+    fipsEnabled?: boolean;
+    cvm?: boolean;
+  };
+  architectures?: string[];
   tests?: { testSuites?: Array<{ name?: string }> };
   publish?: { channels?: string[] };
 }

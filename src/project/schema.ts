@@ -36,7 +36,7 @@ export function propName(key: string): string {
   return PROP_OVERRIDES[key] ?? key.replace(/[-_]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-function table(fields: Record<string, FieldSpec>, opts: { withOrigin?: boolean } = {}): TableSpec {
+export function table(fields: Record<string, FieldSpec>, opts: { withOrigin?: boolean } = {}): TableSpec {
   const props: Record<string, string> = {};
   const keys: Record<string, string> = {};
   for (const k of Object.keys(fields)) {
@@ -46,12 +46,12 @@ function table(fields: Record<string, FieldSpec>, opts: { withOrigin?: boolean }
   return { kind: 'table', fields, props, keys, ...opts };
 }
 
-const str = { kind: 'string' } as const;
-const bool = { kind: 'bool' } as const;
-const int = { kind: 'int' } as const;
-const strs = { kind: 'strings' } as const;
-const map = (value: FieldSpec): FieldSpec => ({ kind: 'map', value });
-const tables = (item: TableSpec): FieldSpec => ({ kind: 'tables', item });
+export const str = { kind: 'string' } as const;
+export const bool = { kind: 'bool' } as const;
+export const int = { kind: 'int' } as const;
+export const strs = { kind: 'strings' } as const;
+export const map = (value: FieldSpec): FieldSpec => ({ kind: 'map', value });
+export const tables = (item: TableSpec): FieldSpec => ({ kind: 'tables', item });
 
 const distroReference = table({ name: str, version: str, snapshot: str });
 const urlRefs = tables(table({ url: str }));
@@ -157,7 +157,18 @@ export const COMPONENT_GROUP = table({
 export const IMAGE = table({
   description: str,
   definition: table({ type: str, path: str, profile: str }),
-  capabilities: table({ 'machine-bootable': bool, container: bool, systemd: bool, 'runtime-package-management': bool }),
+  // Later azldev adds wsl, installer-media, fips-enabled and cvm (and image architectures).
+  capabilities: table({
+    'machine-bootable': bool,
+    container: bool,
+    systemd: bool,
+    'runtime-package-management': bool,
+    wsl: bool,
+    'installer-media': bool,
+    'fips-enabled': bool,
+    cvm: bool,
+  }),
+  architectures: strs,
   tests: table({ 'test-suites': tables(table({ name: str })) }),
   publish: table({ channels: strs }),
 });

@@ -86,7 +86,7 @@ describe('building the example distro', { skip: !hasTool('rpmbuild') && !process
     if (!needTools(t, 'rpmbuild', 'rpmspec', 'rpm', 'gcc', 'make')) return;
     const r = await buildComponents(prepared(comps), options());
     assert.equal(r.ok, true, formatBuildSummary(r));
-    assert.equal(r.components.length, 8);
+    assert.equal(r.components.length, 9);
     const c = byName(r);
     // The build-order edges come from BuildRequires: libgreet-devel (greeter) and exampleos-release (motd).
     assert.deepEqual(c.get('greeter')!.dependsOn, ['libgreet']);
@@ -94,7 +94,7 @@ describe('building the example distro', { skip: !hasTool('rpmbuild') && !process
     assert.ok(c.get('libgreet')!.wave < c.get('greeter')!.wave);
     assert.ok(c.get('exampleos-release')!.wave < c.get('exampleos-motd')!.wave);
     assert.deepEqual(r.waves, [
-      ['exampleos-config', 'exampleos-docs', 'exampleos-release', 'hello', 'libgreet', 'sysinfo'],
+      ['exampleos-config', 'exampleos-docs', 'exampleos-filesystem', 'exampleos-release', 'hello', 'libgreet', 'sysinfo'],
       ['exampleos-motd', 'greeter'],
     ]);
     assert.deepEqual(c.get('libgreet')!.rpms.sort(), [
@@ -114,7 +114,7 @@ describe('building the example distro', { skip: !hasTool('rpmbuild') && !process
     mkdirSync(db, { recursive: true });
     assert.equal(spawnSync('rpm', ['--dbpath', db, '--import', PUB]).status, 0);
     const files = r.components.flatMap((x) => [x.srpm!, ...x.rpms]).map((f) => join(work, 'out', f));
-    assert.equal(files.length, 18);
+    assert.equal(files.length, 20);
     const k = spawnSync('rpm', ['--dbpath', db, '-K', ...files], { encoding: 'utf8' });
     assert.equal(k.status, 0, k.stdout + k.stderr);
     assert.equal(k.stdout.split('\n').filter((l) => / digests signatures OK$/.test(l)).length, files.length, k.stdout);
@@ -138,7 +138,7 @@ describe('building the example distro', { skip: !hasTool('rpmbuild') && !process
     assert.equal(r.ok, true, formatBuildSummary(r));
     const built = r.components.filter((c) => c.result === 'built').map((c) => c.name);
     assert.deepEqual(built, ['libgreet', 'greeter']);
-    assert.equal(r.components.filter((c) => c.result === 'cached').length, 6);
+    assert.equal(r.components.filter((c) => c.result === 'cached').length, 7);
     // Only libgreet's spec is queried again; rpmbuild runs twice (SRPM, RPMs) per rebuilt component.
     const tools = toolCalls().map((l) => l.split(' ')[0]);
     assert.equal(tools.filter((x) => x === 'rpmspec').length, 2);

@@ -51,7 +51,7 @@ describe('the example distro through the CLI', { skip: !hasTool('rpmbuild') && !
     const r = build();
     assert.equal(r.ok, true);
     assert.deepEqual(new Set(Object.values(results(r))), new Set(['built']));
-    assert.equal(r.components.length, 8);
+    assert.equal(r.components.length, 9);
     const wave = Object.fromEntries(r.components.map((c) => [c.name, c.wave]));
     assert.ok(wave.libgreet < wave.greeter && wave['exampleos-release'] < wave['exampleos-motd'], JSON.stringify(wave));
     const libgreet = r.components.find((c) => c.name === 'libgreet')!;
@@ -93,7 +93,7 @@ describe('the example distro through the CLI', { skip: !hasTool('rpmbuild') && !
       r.components.filter((c) => c.result === 'built').map((c) => c.name),
       ['libgreet', 'greeter'],
     );
-    assert.equal(r.components.filter((c) => c.result === 'cached').length, 6);
+    assert.equal(r.components.filter((c) => c.result === 'cached').length, 7);
   });
 
   test('dnf installs the built packages from the repository Strata published', async (t) => {

@@ -25,6 +25,9 @@ export interface OciImageOptions {
   /** Reproducible builds: clamps file mtimes and is the `created` time. Default: $SOURCE_DATE_EPOCH,
    *  else now (and mtimes as they are). */
   sourceDateEpoch?: number;
+  /** Clamp file mtimes to sourceDateEpoch (default true). A root composed reproducibly from packages
+   *  keeps the packages' own mtimes instead, so `rpm -V` inside the image stays clean. */
+  clampMtimes?: boolean;
   sboms?: SbomReference[];
   /** Also write a docker-archive tar here (`docker load`, `skopeo copy docker-archive:`). */
   dockerArchive?: string;
@@ -140,7 +143,7 @@ export async function writeOciImage(opts: OciImageOptions): Promise<OciImageResu
     const layerTmp = join(blobs, '.layer.tmp');
     const rawTar = opts.dockerArchive ? join(tmp, '.layer.tar') : undefined;
     const items = walkTree(opts.root, {
-      sourceDateEpoch: sde,
+      sourceDateEpoch: opts.clampMtimes === false ? undefined : sde,
       xattrs: opts.xattrs,
       extraFiles: opts.extraFiles,
       check: rejectWhiteouts,

@@ -16,6 +16,8 @@ export interface WslImageOptions extends WslDistributionSettings {
   output: string;
   /** Reproducible builds: clamps mtimes (and dates the generated files). Default: $SOURCE_DATE_EPOCH. */
   sourceDateEpoch?: number;
+  /** Clamp file mtimes to sourceDateEpoch (default true); false keeps the root's (package) mtimes. */
+  clampMtimes?: boolean;
   /** [boot] systemd in a generated wsl.conf; default: whether the root has /sbin/init. */
   systemd?: boolean;
   gzipLevel?: number;
@@ -108,9 +110,9 @@ export async function writeWslImage(opts: WslImageOptions): Promise<WslImageResu
   if (await resolveInRoot(root, '/etc/wsl-distribution.conf')) {
     warnings.push('the root has its own /etc/wsl-distribution.conf; it is kept and the distribution settings given are not used');
   } else {
-    extras.push({ path: 'etc/wsl-distribution.conf', content: wslDistributionConf(opts) });
+    extras.push({ path: 'etc/wsl-distribution.conf', content: wslDistributionConf(opts), ...(sde !== undefined ? { mtime: sde } : {}) });
   }
-  if (!(await resolveInRoot(root, '/etc/wsl.conf'))) extras.push({ path: 'etc/wsl.conf', content: wslConf(systemd) });
+  if (!(await resolveInRoot(root, '/etc/wsl.conf'))) extras.push({ path: 'etc/wsl.conf', content: wslConf(systemd), ...(sde !== undefined ? { mtime: sde } : {}) });
   for (const x of extras) generated.push(x.path);
   if (extras.length > 0 && !(await lstat(join(root, 'etc')).then((s) => s.isDirectory(), () => false))) {
     throw new WslImageError(`${opts.root}: /etc is not a directory`);
@@ -122,7 +124,7 @@ export async function writeWslImage(opts: WslImageOptions): Promise<WslImageResu
   const tmp = join(dirname(dest), `.${basename(dest)}.tmp-${randomBytes(4).toString('hex')}`);
   const skipped: string[] = [];
   try {
-    const items = walkTree(root, { sourceDateEpoch: sde, xattrs: opts.xattrs, extraFiles: extras, onSkip: (p) => skipped.push(p) });
+    const items = walkTree(root, { sourceDateEpoch: opts.clampMtimes === false ? undefined : sde, xattrs: opts.xattrs, extraFiles: extras, onSkip: (p) => skipped.push(p) });
     const t = await writeTarball(items, { gzipPath: tmp, gzipLevel: opts.gzipLevel });
     await rename(tmp, dest);
     return {

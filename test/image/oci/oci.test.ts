@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { MEDIA_TYPES, OciImageError, type OciImageOptions, type OciImageResult, writeOciImage } from '../../../src/image/oci/index.ts';
 import { workDir } from '../../support/fixtures.ts';
+import { crunRun, crunUnavailable } from '../../support/crun.ts';
 import { hasTool, needTools } from '../../support/tools.ts';
 import { SDE, describeTree, fileDigests, isRoot, makeImageRoot } from './fixture-root.ts';
 
@@ -157,19 +158,6 @@ test('umoci unpacks the image and the rootfs equals the root (modes, owners, lin
   assert.equal(got.get('bin')!.target, 'usr/bin');
 });
 
-/** crun refuses hybrid cgroup hosts whose v2 hierarchy has controllers; it runs fine on the v1
- *  hierarchies once the v2 mount is out of sight in a private mount namespace. */
-function crunRun(bundle: string, id: string): { status: number | null; stdout: string; stderr: string } {
-  sh('crun', ['delete', '-f', id]);
-  let r = sh('crun', ['run', '--bundle', bundle, id]);
-  if (r.status !== 0 && /hybrid mode/.test(r.stderr) && hasTool('unshare')) {
-    sh('crun', ['delete', '-f', id]);
-    r = sh('unshare', ['-m', 'sh', '-c', 'umount /sys/fs/cgroup/unified && exec crun run --bundle "$0" "$1"', bundle, id]);
-  }
-  sh('crun', ['delete', '-f', id]);
-  return r;
-}
-
 test('crun runs a command in the unpacked image', (t) => {
   if (!needTools(t, ...TOOLS, 'umoci', 'crun')) return;
   if (!isRoot) return t.skip('crun needs root here');
@@ -182,7 +170,7 @@ test('crun runs a command in the unpacked image', (t) => {
   cfg.process.terminal = false;
   writeFileSync(cfgPath, JSON.stringify(cfg));
   const r = crunRun(bundle, `strata-test-${process.pid}`);
-  if (r.status !== 0 && /cgroup|unshare|namespace|clone/i.test(r.stderr) && !/exec container process/.test(r.stderr)) {
+  if (crunUnavailable(r)) {
     return t.skip(`crun cannot run containers in this environment: ${r.stderr.trim().split('\n')[0]}`);
   }
   assert.equal(r.status, 0, r.stderr);

@@ -1,0 +1,178 @@
+// `strata verify ARTIFACT`: everything a consumer can re-check of what `strata build` produced —
+// the provenance envelope (both signatures), every subject's digest, every OCI blob, and the image
+// root itself: files as the package database says (rpm -Va rules, no unowned files), intended
+// customizations unchanged, and SBOMs listing exactly the installed packages.
+
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { IMAGE_RECORD, type ImageRecord } from '../image/customize.ts';
+import { formatVerifyLine, verifyImageRoot } from '../image/install/index.ts';
+import { readRpmdb, readRpmManifest } from '../image/rpmdb/index.ts';
+import { describePackage, readRpmFileHeaders } from '../rpm/index.ts';
+import { type InstalledPackage, type SupplyPublicKey, verifyProvenanceEnvelope, verifySbomAgainstPackages, verifySubjects } from '../supply/index.ts';
+
+const run = promisify(execFile);
+
+export class VerifyError extends Error {
+  override name = 'VerifyError';
+}
+
+export interface VerifyResult {
+  artifact: string;
+  subjects: string[];
+  checks: string[];
+}
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+}
+
+/** Checks every blob reachable from the layout's index; returns the image manifest digest and layer path. */
+async function checkOciLayout(layout: string): Promise<{ manifest: string; layer: string }> {
+  const blob = async (d: Descriptor): Promise<Buffer> => {
+    const [alg, hex] = d.digest.split(':');
+    if (alg !== 'sha256' || !/^[0-9a-f]{64}$/.test(hex)) throw new VerifyError(`${layout}: unsupported digest ${d.digest}`);
+    const data = await readFile(join(layout, 'blobs', 'sha256', hex)).catch(() => {
+      throw new VerifyError(`${layout}: blob ${d.digest} is missing`);
+    });
+    if (sha256(data) !== hex) throw new VerifyError(`${layout}: blob ${d.digest} does not match its digest`);
+    if (data.length !== d.size) throw new VerifyError(`${layout}: blob ${d.digest} is ${data.length} bytes, the descriptor says ${d.size}`);
+    return data;
+  };
+  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
+  let image: { manifest: string; layer: string } | undefined;
+  for (const m of index.manifests) {
+    const manifest = JSON.parse((await blob(m)).toString('utf8')) as { config: Descriptor; layers: Descriptor[] };
+    await blob(manifest.config);
+    for (const l of manifest.layers) await blob(l);
+    if (!image && manifest.config.mediaType === 'application/vnd.oci.image.config.v1+json' && manifest.layers.length === 1) {
+      image = { manifest: m.digest, layer: join(layout, 'blobs', 'sha256', manifest.layers[0].digest.split(':')[1]) };
+    }
+  }
+  if (!image) throw new VerifyError(`${layout}: no single-layer image manifest in index.json`);
+  return image;
+}
+
+function installedFromRoot(root: string): { packages: InstalledPackage[]; source: string } {
+  const manifest = readRpmManifest(root);
+  if (manifest) {
+    return {
+      source: 'manifest',
+      packages: manifest.map((e) => {
+        const i = e.versionRelease.lastIndexOf('-');
+        return { name: e.name, epoch: e.epochNum || undefined, version: e.versionRelease.slice(0, i), release: e.versionRelease.slice(i + 1), arch: e.arch };
+      }),
+    };
+  }
+  return {
+    source: 'rpmdb',
+    packages: readRpmdb(root).map((r) => {
+      const p = describePackage(r.header);
+      return { name: p.name, epoch: p.epoch, version: p.version, release: p.release, arch: p.arch };
+    }),
+  };
+}
+
+/** The root's problems once intended customizations (unchanged since the build) are set aside. */
+async function checkRoot(root: string, packageFiles: string[] | undefined, generated: string[]): Promise<string[]> {
+  const record = JSON.parse(await readFile(join(root, IMAGE_RECORD), 'utf8').catch(() => '{"customizations":[]}')) as ImageRecord;
+  const intended = new Map(record.customizations.map((c) => [c.path, c.digest]));
+  const manifest = readRpmManifest(root);
+  let files: string[] | undefined;
+  if (manifest) {
+    if (!packageFiles?.length) throw new VerifyError('this image has no rpmdb (distroless): give --packages DIR, the repository it was composed from');
+    // The packages the manifest names, found among the given files by their headers.
+    const wanted = new Set(manifest.map((e) => `${e.name}-${e.versionRelease}.${e.arch}`));
+    files = [];
+    for (const f of packageFiles) {
+      const p = describePackage((await readRpmFileHeaders(f)).header);
+      const key = `${p.name}-${p.version}-${p.release}.${p.arch}`;
+      if (wanted.delete(key)) files.push(f);
+    }
+    if (wanted.size) throw new VerifyError(`--packages: ${[...wanted].join(', ')} not found among the given packages`);
+  }
+  const result = await verifyImageRoot(root, { ...(files ? { packageFiles: files } : {}), allowUnowned: [IMAGE_RECORD, ...generated, ...intended.keys()] });
+  const bad: string[] = [];
+  for (const p of result.problems) {
+    const want = intended.get(p.path);
+    if (want !== undefined) {
+      const have = await readFile(join(root, p.path)).then(sha256, () => 'missing');
+      if (have === want || (want.startsWith('symlink:') && p.kind !== 'missing')) continue;
+      bad.push(`${p.path}: customized file changed since the build`);
+      continue;
+    }
+    bad.push(formatVerifyLine(p).trim());
+  }
+  return bad;
+}
+
+export async function verifyArtifact(dir: string, trusted: SupplyPublicKey, opts: { packagesDir?: string } = {}): Promise<VerifyResult> {
+  const entries = await readdir(dir).catch(() => {
+    throw new VerifyError(`${dir}: not a directory of build outputs`);
+  });
+  const envelopes = entries.filter((f) => f.endsWith('.provenance.dsse.json'));
+  if (envelopes.length !== 1) throw new VerifyError(`${dir}: expected one *.provenance.dsse.json, found ${envelopes.length}`);
+  const checks: string[] = [];
+  let statement;
+  try {
+    statement = verifyProvenanceEnvelope(await readFile(join(dir, envelopes[0])), trusted);
+  } catch (e) {
+    throw new VerifyError(`${join(dir, envelopes[0])}: ${(e as Error).message}`);
+  }
+  checks.push('provenance: Ed25519 and ML-DSA-65 signatures valid');
+  let oci: { manifest: string; layer: string } | undefined;
+  const ociSubject = statement.subject.find((s) => s.name === 'oci');
+  if (ociSubject) {
+    oci = await checkOciLayout(join(dir, 'oci'));
+    if (oci.manifest !== `sha256:${ociSubject.digest.sha256}`) throw new VerifyError(`${dir}/oci: image manifest ${oci.manifest} is not the one the provenance names`);
+    checks.push('oci: every blob matches its digest, manifest matches provenance');
+  }
+  const subjects = await verifySubjects({ ...statement, subject: statement.subject.filter((s) => s.name !== 'oci') }, (name) =>
+    name.split('/').includes('..') ? undefined : join(dir, name),
+  ).catch((e: Error) => {
+    throw new VerifyError(`${dir}: ${e.message}`);
+  });
+  checks.push(`subjects: ${subjects.length} file digests match`);
+  const wsl = statement.subject.find((s) => s.name.endsWith('.wsl'));
+  const layer = oci?.layer ?? (wsl && join(dir, wsl.name));
+  if (layer) {
+    // An image directory holds only what its provenance covers.
+    const covered = new Set([...statement.subject.map((s) => s.name.split('/')[0]), envelopes[0]]);
+    const extra = entries.filter((f) => !covered.has(f));
+    if (extra.length) throw new VerifyError(`${dir}: not covered by the provenance: ${extra.join(', ')}`);
+    const root = await mkdtemp(join(tmpdir(), 'strata-verify-'));
+    try {
+      await run('tar', ['--xattrs', '--xattrs-include=*', '--numeric-owner', '-xpzf', layer, '-C', root], { maxBuffer: 64 << 20 }).catch((e: Error) => {
+        throw new VerifyError(`${layer}: cannot unpack: ${e.message.split('\n')[0]}`);
+      });
+      const packageFiles = opts.packagesDir
+        ? (await readdir(opts.packagesDir)).filter((f) => f.endsWith('.rpm') && !f.endsWith('.src.rpm')).map((f) => join(opts.packagesDir!, f))
+        : undefined;
+      // The WSL writer adds wsl.conf and wsl-distribution.conf to the archive when the root has none.
+      const generated = oci ? [] : ['/etc/wsl.conf', '/etc/wsl-distribution.conf'];
+      const bad = await checkRoot(root, packageFiles, generated);
+      if (bad.length) throw new VerifyError(`image root differs from its packages: ${bad.slice(0, 5).join('; ')}${bad.length > 5 ? `; and ${bad.length - 5} more` : ''}`);
+      const { packages, source } = installedFromRoot(root);
+      checks.push(`root: ${packages.length} packages (${source}), files as packaged, nothing unowned`);
+      for (const f of entries.filter((x) => x.endsWith('.spdx.json') || x.endsWith('.cdx.json'))) {
+        try {
+          verifySbomAgainstPackages(JSON.parse(await readFile(join(dir, f), 'utf8')), packages);
+        } catch (e) {
+          throw new VerifyError(`${join(dir, f)}: ${(e as Error).message}`);
+        }
+        checks.push(`${f}: lists exactly the installed packages`);
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+  return { artifact: dir, subjects: statement.subject.map((s) => s.name), checks };
+}
