@@ -110,6 +110,18 @@ describe('strata build on the example distro', { skip: !ready && !process.env.CI
     assert.match(r.stdout, /^VARIANT_ID=container$/m);
   });
 
+  test('the SBOMs of every image and the repository are valid CycloneDX 1.6 (and SPDX 2.3 when the official schema is given)', async () => {
+    const CDX = await import('@cyclonedx/cyclonedx-library');
+    const validator = new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6);
+    const sboms = ['sbom/repository', ...['container-base', 'container-distroless', 'wsl'].map((n) => `images/${n}/${n}`)].map((b) => join(ex, 'out', b));
+    for (const b of sboms) assert.equal(await validator.validate(readFileSync(`${b}.cdx.json`, 'utf8')), null, b);
+    const schema = join(process.env.STRATA_SPDX_SCHEMA_DIR || join(FIXTURES, 'spdx'), 'spdx-schema-2.3.json');
+    if (!existsSync(schema)) return;
+    const { Ajv } = await import('ajv');
+    const v = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(schema, 'utf8')));
+    for (const b of sboms) assert.ok(v(JSON.parse(readFileSync(`${b}.spdx.json`, 'utf8'))), `${b}: ${JSON.stringify(v.errors)}`);
+  });
+
   test('building again gives byte-identical artifacts', () => {
     const r = build();
     assert.equal(r.code, 0, r.stderr);
