@@ -24,7 +24,7 @@ import {
   signatureTagFor,
   verifyPackage,
 } from '../../src/rpm/index.ts';
-import { ecCurves, readPackets } from '../../src/rpm/openpgp/index.ts';
+import { ecCurves, parseSignaturePacket, readPackets } from '../../src/rpm/openpgp/index.ts';
 import { strata } from '../support/cli.ts';
 import { FIXTURES, fixturePackages, workDir } from '../support/fixtures.ts';
 import { hasTool, needTools } from '../support/tools.ts';
@@ -454,6 +454,13 @@ describe('large payloads are streamed', () => {
 
 describe('signDetached', () => {
   const DATE = new Date('2024-06-01T00:00:00Z');
+
+  test('a date before the key was made (an old SOURCE_DATE_EPOCH) becomes the key creation time', async () => {
+    const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'New', email: 'new@example.com' }], format: 'armored' });
+    const created = (await openpgp.readPrivateKey({ armoredKey: privateKey })).getCreationTime().getTime() / 1000;
+    const sig = await signDetached(Buffer.from('data'), privateKey, { date: new Date('2001-01-01T00:00:00Z') });
+    assert.equal(parseSignaturePacket(sig).created, Math.floor(created));
+  });
 
   test('RSA signature in the RSA tag: rpm and we accept it; signing is reproducible', async (t) => {
     const secret = readFileSync(key('rpm.org-rsa-2048-test.secret'), 'utf8');

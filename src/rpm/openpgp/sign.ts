@@ -27,10 +27,14 @@ function signingHash(openpgp: typeof import('openpgp'), info: { algorithm: strin
  */
 export async function signDetached(data: Uint8Array, secretKeyArmored: string, opts: SignOptions = {}): Promise<Uint8Array> {
   const openpgp = await import('openpgp');
-  const date = opts.date ?? new Date();
   // The salt notation openpgp.js adds by default makes every signature unique; rpm has no use for it.
   const config = { ...openpgp.config, nonDeterministicSignaturesViaNotation: false };
   let key = await openpgp.readPrivateKey({ armoredKey: secretKeyArmored });
+  // A signature cannot predate its key: a reproducible date (SOURCE_DATE_EPOCH) older than the key
+  // becomes the key's (newest component's) creation time, still the same bytes for the same key.
+  const created = Math.max(key.getCreationTime().getTime(), ...key.subkeys.map((k) => k.getCreationTime().getTime()));
+  const wanted = opts.date ?? new Date();
+  const date = wanted.getTime() < created ? new Date(created) : wanted;
   if (!key.isDecrypted()) {
     if (opts.passphrase === undefined) throw new PgpError('secret key is encrypted: a passphrase is needed');
     key = await openpgp.decryptKey({ privateKey: key, passphrase: opts.passphrase });
