@@ -62,7 +62,7 @@ export async function loadSelectedRepositories<T>(
   locations: string[],
   load?: RepositoryLoader<T>,
 ): Promise<(T | LoadedRepository)[]> {
-  const { defaultCacheDir, loadRepository, selectRepositories } = await import('../repo/load.ts');
+  const { applyTrustPolicy, defaultCacheDir, loadRepository, selectRepositories } = await import('../repo/load.ts');
   const keyFiles = (v.key as string[] | undefined) ?? [];
   const configs = selectRepositories({
     locations,
@@ -71,21 +71,11 @@ export async function loadSelectedRepositories<T>(
     keyFiles,
   });
   if (configs.length === 0) throw new UsageError('no repositories: give --repo PATH|URL or --repofile FILE');
-  // Security by default: repomd.xml must be signature-checked, or come from an https metalink that
-  // pins its hashes (how Fedora's repositories are trusted), unless the user opts out.
-  for (const c of configs) {
-    if (v.nogpgcheck) {
-      c.repoGpgcheck = false;
-      c.gpgcheck = false;
-      continue;
-    }
-    const signed = keyFiles.length > 0 || (c.repoGpgcheck && c.gpgkey.length > 0);
-    const pinned = c.metalink !== undefined && /^https:\/\//i.test(c.metalink);
-    if (!signed && !pinned) {
-      throw new CliError(
-        `${c.id}: repomd.xml would be read without a signature check: give --key FILE (or repo_gpgcheck=1 and gpgkey in the .repo file), or --nogpgcheck`,
-      );
-    }
+  const unverified = applyTrustPolicy(configs, { keyFiles, noGpgCheck: Boolean(v.nogpgcheck) });
+  if (unverified) {
+    throw new CliError(
+      `${unverified.id}: repomd.xml would be read without a signature check: give --key FILE (or repo_gpgcheck=1 and gpgkey in the .repo file), or --nogpgcheck`,
+    );
   }
   const keyring = keyFiles.length ? await loadKeyring(keyFiles, out) : undefined;
   const cacheDir = typeof v['cache-dir'] === 'string' ? v['cache-dir'] : defaultCacheDir();

@@ -27,6 +27,30 @@ export function defaultCacheDir(): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'strata', 'repos');
 }
 
+/**
+ * Security by default: repomd.xml must be signature-checked, or come from an https metalink that
+ * pins its hashes (how Fedora's repositories are trusted). `noGpgCheck` (the user's explicit opt-out)
+ * turns both checks off; `keyFiles` given with `enforce` turns both on. Returns the first repository
+ * that would still be read unverified, for the caller to refuse in its own words.
+ */
+export function applyTrustPolicy(configs: RepoConfig[], opts: { keyFiles: readonly string[]; noGpgCheck?: boolean; enforce?: boolean }): RepoConfig | undefined {
+  for (const c of configs) {
+    if (opts.noGpgCheck) {
+      c.repoGpgcheck = false;
+      c.gpgcheck = false;
+      continue;
+    }
+    if (opts.enforce && opts.keyFiles.length) {
+      c.repoGpgcheck = true;
+      c.gpgcheck = true;
+    }
+    const signed = opts.keyFiles.length > 0 || (c.repoGpgcheck && c.gpgkey.length > 0);
+    const pinned = c.metalink !== undefined && /^https:\/\//i.test(c.metalink);
+    if (!signed && !pinned) return c;
+  }
+  return undefined;
+}
+
 export interface RepoSelection {
   /** Directories or URLs (like dnf --repofrompath). */
   locations?: string[];

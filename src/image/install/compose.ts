@@ -10,7 +10,7 @@ import { isLocal, localPath } from '../../repo/source/fetch.ts';
 import type { RepoConfig } from '../../repo/source/repo-file.ts';
 import type { RepoPackage } from '../../repo/model.ts';
 import { parsePrimary } from '../../repo/xml-read/index.ts';
-import { defaultCacheDir } from '../../repo/load.ts';
+import { applyTrustPolicy, defaultCacheDir } from '../../repo/load.ts';
 import { loadSolveRepository, type SolveRepository } from '../../solve/pool-cache.ts';
 import { solveRequest, RequestError } from '../../solve/request.ts';
 import { type InstallOptions, type InstallResult, checkEmptyRoot, installPackages, requireRoot } from './install.ts';
@@ -32,20 +32,8 @@ export interface OpenRepositoriesOptions {
  */
 export async function openRepositories(configs: readonly RepoConfig[], opts: OpenRepositoriesOptions = {}): Promise<SolveRepository[]> {
   const keyFiles = opts.keyFiles ?? [];
-  for (const c of configs) {
-    if (opts.noGpgCheck) {
-      c.repoGpgcheck = false;
-      c.gpgcheck = false;
-      continue;
-    }
-    if (keyFiles.length) {
-      c.repoGpgcheck = true;
-      c.gpgcheck = true;
-    }
-    const signed = keyFiles.length > 0 || (c.repoGpgcheck && c.gpgkey.length > 0);
-    const pinned = c.metalink !== undefined && /^https:\/\//i.test(c.metalink);
-    if (!signed && !pinned) throw new InstallError(`${c.id}: repomd.xml would be read without a signature check: give trusted keys, or opt out of gpgcheck`);
-  }
+  const unverified = applyTrustPolicy([...configs], { keyFiles, noGpgCheck: opts.noGpgCheck, enforce: true });
+  if (unverified) throw new InstallError(`${unverified.id}: repomd.xml would be read without a signature check: give trusted keys, or opt out of gpgcheck`);
   const keyring = keyFiles.length ? await readKeyring(keyFiles) : undefined;
   const out: SolveRepository[] = [];
   for (const c of configs) {
