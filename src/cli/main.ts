@@ -148,6 +148,7 @@ const DOMAIN_ERRORS = new Set([
   'VerifyError',
   'SpecQueryError',
   'ProjectConfigError',
+  'DiskImageError',
 ]);
 
 /** One line on stderr; exit 2 for usage errors, 1 otherwise. Stack traces only with -v. */
