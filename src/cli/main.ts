@@ -149,6 +149,7 @@ const DOMAIN_ERRORS = new Set([
   'SpecQueryError',
   'ProjectConfigError',
   'DiskImageError',
+  'VmImageError',
 ]);
 
 /** One line on stderr; exit 2 for usage errors, 1 otherwise. Stack traces only with -v. */
