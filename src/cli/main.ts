@@ -150,6 +150,8 @@ const DOMAIN_ERRORS = new Set([
   'ProjectConfigError',
   'DiskImageError',
   'VmImageError',
+  'HostImageError',
+  'SlotUpdateError',
 ]);
 
 /** One line on stderr; exit 2 for usage errors, 1 otherwise. Stack traces only with -v. */
