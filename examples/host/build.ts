@@ -39,17 +39,23 @@ export interface ExampleHostOptions {
   updatePayload?: boolean;
 }
 
-/** Packs, publishes and composes the example host root; returns the root and the installed NEVRAs. */
-export async function composeExampleHost(o: ExampleHostOptions): Promise<{ root: string; packages: string[]; arch: string; kernelVersion: string }> {
-  const prepared = prepareHostTrees(o.out);
-  const repo = join(o.out, 'repo');
-  rmSync(repo, { recursive: true, force: true });
-  mkdirSync(join(repo, 'Packages'), { recursive: true });
+/** Makes the package trees under `work` and packs the host's packages into `outputDir`. */
+export async function packExampleHostPackages(work: string, outputDir: string, sourceDateEpoch: number): Promise<{ arch: string; kernelVersion: string }> {
+  const prepared = prepareHostTrees(work);
+  mkdirSync(outputDir, { recursive: true });
   for (const [name, toml] of Object.entries(HOST_PACKAGES)) {
     const t = await loadPackToml(toml);
     t.spec.root = prepared.trees[name];
-    await packRpm(t.spec, { outputDir: join(repo, 'Packages'), sourceDateEpoch: o.sourceDateEpoch, ...(t.build.compress ? { compress: t.build.compress } : {}), ...(t.build.level ? { level: t.build.level } : {}) });
+    await packRpm(t.spec, { outputDir, sourceDateEpoch, ...(t.build.compress ? { compress: t.build.compress } : {}), ...(t.build.level ? { level: t.build.level } : {}) });
   }
+  return { arch: prepared.arch, kernelVersion: prepared.kernelVersion };
+}
+
+/** Packs, publishes and composes the example host root; returns the root and the installed NEVRAs. */
+export async function composeExampleHost(o: ExampleHostOptions): Promise<{ root: string; packages: string[]; arch: string; kernelVersion: string }> {
+  const repo = join(o.out, 'repo');
+  rmSync(repo, { recursive: true, force: true });
+  const prepared = await packExampleHostPackages(o.out, join(repo, 'Packages'), o.sourceDateEpoch);
   await publishRepository(repo, { signingKey: { armored: readFileSync(o.signKey, 'utf8') }, signPackages: true, sourceDateEpoch: o.sourceDateEpoch });
   const root = join(o.out, 'root');
   rmSync(root, { recursive: true, force: true });

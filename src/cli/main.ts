@@ -152,6 +152,11 @@ const DOMAIN_ERRORS = new Set([
   'VmImageError',
   'HostImageError',
   'SlotUpdateError',
+  'ElfError',
+  'InitramfsError',
+  'KernelError',
+  'HostLayoutError',
+  'UsrImageError',
 ]);
 
 /** One line on stderr; exit 2 for usage errors, 1 otherwise. Stack traces only with -v. */

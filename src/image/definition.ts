@@ -36,6 +36,7 @@ const IMAGE_FILE = table({
   systemd: table({ enable: strs, disable: strs }),
   container: table({ entrypoint: strs, cmd: strs, env: strs, user: str, workdir: str, labels: map(str), tag: str }),
   wsl: table({ 'default-user': str, 'default-name': str }),
+  vm: table({ formats: strs, 'kernel-cmdline': strs, 'repo-url': str, 'repo-name': str }),
 });
 
 export interface ImageFileEntry {
@@ -63,7 +64,7 @@ export interface ImageDefinition {
   /** The definition file. */
   file: string;
   description?: string;
-  outputs: Array<'oci' | 'docker-archive' | 'wsl'>;
+  outputs: Array<'oci' | 'docker-archive' | 'wsl' | 'vm' | 'host'>;
   rpmdb: 'sqlite' | 'manifest';
   packages: string[];
   excludePackages: string[];
@@ -78,6 +79,8 @@ export interface ImageDefinition {
   systemd: { enable: string[]; disable: string[] };
   container: { entrypoint?: string[]; cmd?: string[]; env?: string[]; user?: string; workdir?: string; labels: Record<string, string>; tag?: string };
   wsl: { defaultUser?: string; defaultName?: string };
+  /** VM disk: formats (raw, qcow2, vhd), kernel command line extras, the repository dnf uses inside. */
+  vm: { formats: Array<'raw' | 'qcow2' | 'vhd'>; kernelCmdline?: string[]; repoUrl?: string; repoName?: string };
 }
 
 interface RawImageFile {
@@ -95,6 +98,7 @@ interface RawImageFile {
   systemd?: { enable?: string[]; disable?: string[] };
   container?: ImageDefinition['container'];
   wsl?: ImageDefinition['wsl'];
+  vm?: { formats?: string[]; kernelCmdline?: string[]; repoUrl?: string; repoName?: string };
 }
 
 /** Names of the project's images that Strata composes (definition type "strata"), sorted. */
@@ -137,7 +141,10 @@ export function loadImageDefinition(project: Project, name: string): ImageDefini
   const outputs: ImageDefinition['outputs'] = [];
   if (caps.container) outputs.push('oci', 'docker-archive');
   if (caps.wsl) outputs.push('wsl');
-  if (!outputs.length) throw new ProjectConfigError(`image "${name}": capabilities enable no output Strata makes (container or wsl)`);
+  if (caps.machineBootable && caps.runtimePackageManagement !== false) outputs.push('vm');
+  // An immutable host: bootable, no package management (A/B /usr slots under dm-verity).
+  if (caps.machineBootable && caps.runtimePackageManagement === false) outputs.push('host');
+  if (!outputs.length) throw new ProjectConfigError(`image "${name}": capabilities enable no output Strata makes (container, wsl, or machine-bootable)`);
   if (!raw.packages?.length) at([], 'packages: an image needs at least one package');
   const scriptlets = raw.scriptlets ?? 'run';
   if (scriptlets !== 'run' && scriptlets !== 'skip') at(['scriptlets'], `scriptlets must be "run" or "skip", not "${scriptlets}"`);
@@ -160,6 +167,10 @@ export function loadImageDefinition(project: Project, name: string): ImageDefini
     if (!g.name || g.gid === undefined) at(['groups', i], 'groups entries need "name" and "gid"');
     return { name: g.name!, gid: g.gid! };
   });
+  const formats = raw.vm?.formats ?? ['raw', 'qcow2', 'vhd'];
+  formats.forEach((f, i) => {
+    if (f !== 'raw' && f !== 'qcow2' && f !== 'vhd') at(['vm', 'formats', i], `disk format "${f}" is not raw, qcow2 or vhd`);
+  });
   return {
     name,
     file,
@@ -179,5 +190,6 @@ export function loadImageDefinition(project: Project, name: string): ImageDefini
     systemd: { enable: raw.systemd?.enable ?? [], disable: raw.systemd?.disable ?? [] },
     container: { ...raw.container, labels: raw.container?.labels ?? {} },
     wsl: raw.wsl ?? {},
+    vm: { ...raw.vm, formats: formats as ImageDefinition['vm']['formats'] },
   };
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type ImageDefinition } from '../image/definition.ts';
 import { customizeRoot } from '../image/customize.ts';
 import { composeRoot, openRepositories } from '../image/install/index.ts';
@@ -17,7 +18,7 @@ export interface Artifact {
   /** Name relative to the image's output directory (a provenance subject name). */
   name: string;
   path: string;
-  kind: 'oci' | 'docker-archive' | 'wsl' | 'spdx' | 'cyclonedx' | 'repository';
+  kind: 'oci' | 'docker-archive' | 'wsl' | 'vm' | 'host' | 'spdx' | 'cyclonedx' | 'repository';
   sha256: string;
   size: number;
 }
@@ -144,6 +145,40 @@ export async function buildImage(def: ImageDefinition, opts: ImageBuildOptions):
       clampMtimes: false,
     });
     artifacts.push({ name: `${def.name}.wsl`, path: r.path, kind: 'wsl', sha256: r.digest.replace(/^sha256:/, ''), size: r.size });
+  }
+  if (def.outputs.includes('vm')) {
+    // Last: the VM writer adds fstab, repo files and keys to the root itself.
+    const { buildVmImage } = await import('../image/vm/index.ts');
+    const r = await buildVmImage({
+      name: def.name,
+      root,
+      outDir: opts.outDir,
+      workDir: join(opts.workDir, 'images', def.name, 'vm'),
+      formats: def.vm.formats,
+      repos: [{ name: def.vm.repoName ?? os.id, url: def.vm.repoUrl ?? pathToFileURL(opts.repoDir).href, keyFile: opts.keyFile }],
+      seed: `${def.name}:${opts.version}`,
+      sourceDateEpoch: opts.sourceDateEpoch,
+      arch: opts.arch,
+      ...(def.vm.kernelCmdline ? { kernelCmdline: def.vm.kernelCmdline } : {}),
+    });
+    for (const a of r.artifacts) artifacts.push({ name: a.path.split('/').pop()!, path: a.path, kind: 'vm', sha256: a.sha256, size: a.size });
+  }
+  if (def.outputs.includes('host')) {
+    const { buildHostImage } = await import('../image/host/index.ts');
+    const r = await buildHostImage({
+      root,
+      outDir: join(opts.outDir, 'host'),
+      workDir: join(opts.workDir, 'images', def.name, 'host'),
+      id: os.id,
+      version: opts.version,
+      arch: opts.arch,
+      sourceDateEpoch: opts.sourceDateEpoch,
+      seed: `${def.name}:${opts.version}`,
+      packages: composed.packages.map((p) => p.nevra),
+      updatePayload: join(opts.outDir, `${def.name}-${opts.version}.update.tar`),
+    });
+    artifacts.push(await fileArtifact(`host/${r.disk.path.split('/').pop()}`, r.disk.path, 'host'));
+    artifacts.push(await fileArtifact(`${def.name}-${opts.version}.update.tar`, join(opts.outDir, `${def.name}-${opts.version}.update.tar`), 'host'));
   }
   t('outputs', since);
   return { name: def.name, packages: composed.packages.map((p) => p.nevra), artifacts, packageFiles, timings };
