@@ -552,6 +552,9 @@ test('oracle: the same answers as dnf repoquery', { timeout: 300_000 }, async (t
       for (const f of readdirSync(d)) if (f.endsWith('.rpm')) copyFileSync(join(d, f), join(repo, f));
     }
     const defs = ['--define', `_topdir ${dir}/top`, '--define', `_rpmdir ${dir}/out`, '--define', '_build_id_links none', '--quiet'];
+    // The builds run at once and share _topdir: made up front, rpmbuild's mkdir cannot race.
+    for (const d of ['BUILD', 'BUILDROOT', 'RPMS', 'SOURCES', 'SPECS', 'SRPMS']) mkdirSync(join(dir, 'top', d), { recursive: true });
+    mkdirSync(join(dir, 'out'), { recursive: true });
     await Promise.all(
       ORACLE_SPECS.map(async (lines, i) => {
         writeFileSync(join(dir, `${i}.spec`), specText(lines));
