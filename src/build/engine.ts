@@ -214,7 +214,10 @@ export async function buildComponents(components: readonly PreparedComponent[], 
   // 3. Waves, each in parallel, each published for the next.
   const publish = async (dir: string): Promise<void> => {
     await publishRepository(dir, {
+      // Reuse records only for byte-identical files: a rebuild can give a package of the same size
+      // within the same second as the one it replaces, which size + mtime cannot tell apart.
       update: true,
+      statTrust: false,
       ...(options.signingKey ? { signingKey: options.signingKey } : {}),
       ...(options.sourceDateEpoch !== undefined ? { sourceDateEpoch: options.sourceDateEpoch } : {}),
     });

@@ -108,7 +108,7 @@ export async function runPipeline(project: Project, opts: PipelineOptions): Prom
   for (const f of (await readdir(advDir).catch(() => [] as string[])).filter((x) => x.endsWith('.toml')).sort()) advisories.push(...(await loadAdvisoryToml(join(advDir, f))));
   await stage(
     'publish',
-    () => publishRepository(repoDir, { signingKey: opts.signingKey, signPackages: true, advisories, sourceDateEpoch: opts.sourceDateEpoch, update: true }),
+    () => publishRepository(repoDir, { signingKey: opts.signingKey, signPackages: true, advisories, sourceDateEpoch: opts.sourceDateEpoch, update: true, statTrust: false }),
     (r) => `${r.packages} packages, ${advisories.length} advisories, repomd.xml signed`,
   );
 

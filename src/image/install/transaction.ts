@@ -149,7 +149,7 @@ export async function runTransaction(opts: TransactionOptions): Promise<Transact
   const db: DbPackage[] = [];
   const headers: Uint8Array[] = [];
   const ownedDirMtime = new Map<string, number>();
-  const owned = new Set<string>();
+  const owned = new Map<string, number>();
   try {
     await run(pkgs.map((p) => packageScript(p, 'pretrans')), true);
     for (let i = 0; i < pkgs.length; i++) {
@@ -195,9 +195,11 @@ export async function runTransaction(opts: TransactionOptions): Promise<Transact
 /**
  * Reproducible trees: directories a package owns get that package's mtime back (adding files
  * changed it), and anything else newer than SOURCE_DATE_EPOCH (scriptlet output, the database,
- * directories made on the way) is clamped to it. Package files keep their header mtimes.
+ * directories made on the way) is clamped to it. Package files keep their header mtimes, unless a
+ * scriptlet rewrote them (e.g. /etc/passwd after a useradd): those are clamped too, or two composes
+ * would differ by the second they ran in.
  */
-function clampTimes(root: string, epoch: number, owned: ReadonlySet<string>, dirMtime: ReadonlyMap<string, number>): void {
+function clampTimes(root: string, epoch: number, owned: ReadonlyMap<string, number>, dirMtime: ReadonlyMap<string, number>): void {
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
@@ -209,7 +211,7 @@ function clampTimes(root: string, epoch: number, owned: ReadonlySet<string>, dir
   const fix = (p: string, isDir: boolean, mtime: number): void => {
     const own = isDir ? dirMtime.get(p) : undefined;
     if (own !== undefined) lutimesSync(p, own, own);
-    else if (!owned.has(p) && mtime > epoch) lutimesSync(p, epoch, epoch);
+    else if (mtime > epoch && owned.get(p) !== Math.floor(mtime)) lutimesSync(p, epoch, epoch);
   };
   walk(root);
   const st = lstatSync(root);

@@ -44,7 +44,8 @@ export interface UnpackContext {
   tmpSuffix: string;
   warnings: string[];
   /** Host paths of package files written (not directories). */
-  owned: Set<string>;
+  /** Host paths of package files written, with their header mtimes. */
+  owned: Map<string, number>;
   /** Host path of each package directory → the mtime its (last) package gave it. */
   ownedDirMtime: Map<string, number>;
 }
@@ -148,7 +149,7 @@ export async function unpackPackage(ctx: UnpackContext, p: TxPackage, plan: File
         break;
       case 0o120000: {
         const st = lstatSync(dest, { throwIfNoEntry: false });
-        ctx.owned.add(dest);
+        ctx.owned.set(dest, meta.mtime);
         if (st?.isSymbolicLink() && readlinkSync(dest, 'utf8') === f.linkTo) {
           lchownSync(dest, meta.uid, meta.gid);
           lutimesSync(dest, meta.mtime, meta.mtime);
@@ -171,7 +172,7 @@ export async function unpackPackage(ctx: UnpackContext, p: TxPackage, plan: File
           const data = payload.get(i);
           if (!data && f.size > 0) throw new InstallError(`${p.nevra}: ${printable(f.path)} is missing from the payload`);
           writeRegular(dest, f.path, data ?? new Uint8Array(0), meta, ctx.tmpSuffix);
-          ctx.owned.add(dest);
+          ctx.owned.set(dest, meta.mtime);
         }
         if (f.caps) caps.push([dest, f.caps]);
         if (group) for (const k of group) if (k !== i && plan.actions[k] === 'create' && files[k].caps) caps.push([hostOf(ctx, files[k].path), files[k].caps]);
@@ -181,7 +182,7 @@ export async function unpackPackage(ctx: UnpackContext, p: TxPackage, plan: File
       case 0o060000:
       case 0o010000:
         makeNode(dest, f.path, type, f.rdev, meta);
-        ctx.owned.add(dest);
+        ctx.owned.set(dest, meta.mtime);
         break;
       default:
         if (f.path !== '/dev/log') ctx.warnings.push(`${p.nevra}: ${f.path}: sockets are not created`);
@@ -250,7 +251,7 @@ function writeLinkSet(ctx: UnpackContext, p: TxPackage, plan: FilePlan, payload:
   let first: string | undefined;
   for (const k of members) {
     const dest = hostOf(ctx, files[k].path);
-    ctx.owned.add(dest);
+    ctx.owned.set(dest, m.mtime);
     if (first === undefined) {
       writeRegular(dest, files[k].path, data ?? new Uint8Array(0), m, ctx.tmpSuffix);
       first = dest;
