@@ -5,9 +5,11 @@
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { IMAGE_RECORD, type ImageRecord } from '../image/customize.ts';
 import { formatVerifyLine, verifyImageRoot } from '../image/install/index.ts';
@@ -114,6 +116,68 @@ async function checkRoot(root: string, packageFiles: string[] | undefined, gener
   return bad;
 }
 
+/** Copies bytes [start, end) of `file` to `out`. */
+async function slice(file: string, start: number, end: number, out: string): Promise<void> {
+  await pipeline(createReadStream(file, { start, end: end - 1 }), createWriteStream(out));
+}
+
+/** debugfs rdump drops setuid, setgid and sticky bits: put them back from the inodes' modes. */
+async function restoreSpecialBits(img: string, dir: string): Promise<void> {
+  const dirs: string[] = ['/'];
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isDirectory()) dirs.push(`/${relative(dir, join(e.parentPath, e.name))}`);
+  }
+  const cmd = `${img}.cmd`;
+  await writeFile(cmd, dirs.map((d) => `ls -p "${d}"`).join('\n'));
+  const { stdout } = await run('debugfs', ['-f', cmd, img], { maxBuffer: 256 << 20 });
+  await rm(cmd, { force: true });
+  let cur = '/';
+  for (const line of stdout.split('\n')) {
+    const ls = /^debugfs: ls -p "(.*)"$/.exec(line);
+    if (ls) cur = ls[1];
+    const m = /^\/\d+\/([0-7]+)\/\d+\/\d+\/(.*)\/\d*\/$/.exec(line);
+    if (!m || m[2] === '.' || m[2] === '..') continue;
+    const mode = parseInt(m[1], 8);
+    if (mode & 0o7000) await chmod(join(dir, cur, m[2]), mode & 0o7777);
+  }
+}
+
+/**
+ * The root a bootable disk holds, unpacked into `dir`: ROOT (ext4, through debugfs) and, for an
+ * immutable host, /usr from USR-A (EROFS, through fsck.erofs). Nothing is mounted.
+ */
+async function rootFromDisk(disk: string, dir: string): Promise<void> {
+  const fh = await open(disk, 'r');
+  const head = Buffer.alloc(34 * 512);
+  try {
+    await fh.read(head, 0, head.length, 0);
+  } finally {
+    await fh.close();
+  }
+  const { readGpt } = await import('../image/disk/index.ts');
+  const parts = readGpt(head).partitions;
+  const byName = (n: string) => parts.find((p) => p.name === n);
+  const root = byName('ROOT');
+  if (!root) throw new VerifyError(`${disk}: no ROOT partition`);
+  const img = join(dir, '..', 'root.img');
+  await slice(disk, root.firstLba * 512, (root.lastLba + 1) * 512, img);
+  await run('debugfs', ['-R', `rdump / ${dir}`, img], { maxBuffer: 64 << 20 }).catch((e: Error) => {
+    throw new VerifyError(`${disk}: cannot read ROOT: ${e.message.split('\n')[0]}`);
+  });
+  await restoreSpecialBits(img, dir);
+  await rm(img, { recursive: true, force: true });
+  const usr = byName('USR-A');
+  if (usr) {
+    const u = join(dir, '..', 'usr.img');
+    await slice(disk, usr.firstLba * 512, (usr.lastLba + 1) * 512, u);
+    await rm(join(dir, 'usr'), { recursive: true, force: true });
+    await run('fsck.erofs', [`--extract=${join(dir, 'usr')}`, '--preserve', u], { maxBuffer: 64 << 20 }).catch((e: Error) => {
+      throw new VerifyError(`${disk}: cannot read USR-A: ${e.message.split('\n')[0]}`);
+    });
+    await rm(u, { force: true });
+  }
+}
+
 export async function verifyArtifact(dir: string, trusted: SupplyPublicKey, opts: { packagesDir?: string } = {}): Promise<VerifyResult> {
   const entries = await readdir(dir).catch(() => {
     throw new VerifyError(`${dir}: not a directory of build outputs`);
@@ -142,7 +206,8 @@ export async function verifyArtifact(dir: string, trusted: SupplyPublicKey, opts
   });
   checks.push(`subjects: ${subjects.length} file digests match`);
   const wsl = statement.subject.find((s) => s.name.endsWith('.wsl'));
-  const layer = oci?.layer ?? (wsl && join(dir, wsl.name));
+  const rawDisk = statement.subject.find((s) => s.name.endsWith('.raw'));
+  const layer = oci?.layer ?? (wsl && join(dir, wsl.name)) ?? (rawDisk && join(dir, rawDisk.name));
   if (layer) {
     // An image directory holds only what its provenance covers.
     const covered = new Set([...statement.subject.map((s) => s.name.split('/')[0]), envelopes[0]]);
@@ -150,17 +215,25 @@ export async function verifyArtifact(dir: string, trusted: SupplyPublicKey, opts
     if (extra.length) throw new VerifyError(`${dir}: not covered by the provenance: ${extra.join(', ')}`);
     const root = await mkdtemp(join(tmpdir(), 'strata-verify-'));
     try {
-      await run('tar', ['--xattrs', '--xattrs-include=*', '--numeric-owner', '-xpzf', layer, '-C', root], { maxBuffer: 64 << 20 }).catch((e: Error) => {
-        throw new VerifyError(`${layer}: cannot unpack: ${e.message.split('\n')[0]}`);
-      });
+      if (layer.endsWith('.raw')) {
+        await mkdir(join(root, 'tree'));
+        await rootFromDisk(layer, join(root, 'tree'));
+      } else {
+        await run('tar', ['--xattrs', '--xattrs-include=*', '--numeric-owner', '-xpzf', layer, '-C', root], { maxBuffer: 64 << 20 }).catch((e: Error) => {
+          throw new VerifyError(`${layer}: cannot unpack: ${e.message.split('\n')[0]}`);
+        });
+      }
+      const tree = layer.endsWith('.raw') ? join(root, 'tree') : root;
       const packageFiles = opts.packagesDir
         ? (await readdir(opts.packagesDir)).filter((f) => f.endsWith('.rpm') && !f.endsWith('.src.rpm')).map((f) => join(opts.packagesDir!, f))
         : undefined;
       // The WSL writer adds wsl.conf and wsl-distribution.conf to the archive when the root has none.
-      const generated = oci ? [] : ['/etc/wsl.conf', '/etc/wsl-distribution.conf'];
-      const bad = await checkRoot(root, packageFiles, generated);
+      // Files the output writers add on purpose: WSL's configuration (when the root has none) and an
+      // immutable host's /usr/share/factory (its /etc as shipped, for first boot and resets).
+      const generated = wsl && !oci ? ['/etc/wsl.conf', '/etc/wsl-distribution.conf'] : rawDisk ? ['/usr/share/factory'] : [];
+      const bad = await checkRoot(tree, packageFiles, generated);
       if (bad.length) throw new VerifyError(`image root differs from its packages: ${bad.slice(0, 5).join('; ')}${bad.length > 5 ? `; and ${bad.length - 5} more` : ''}`);
-      const { packages, source } = installedFromRoot(root);
+      const { packages, source } = installedFromRoot(tree);
       checks.push(`root: ${packages.length} packages (${source}), files as packaged, nothing unowned`);
       for (const f of entries.filter((x) => x.endsWith('.spdx.json') || x.endsWith('.cdx.json'))) {
         try {

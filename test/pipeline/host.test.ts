@@ -1,6 +1,7 @@
 // The immutable container host through `strata build`: an azldev-shaped project (examples/host)
 // whose image is machine-bootable without package management becomes the A/B disk; that disk boots
-// in QEMU to the marker showing /usr mounted read-only from its verity device, and its outputs verify.
+// in QEMU to the marker showing /usr mounted read-only from its verity device, and its outputs verify;
+// the same packages as a VM image (package management kept) give raw/qcow2/vhd disks that verify too.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -33,8 +34,15 @@ describe('strata build of the immutable host', { skip: !ready && !process.env.CI
     assert.equal(r.code, 0, r.stderr);
     const res = JSON.parse(r.stdout) as { artifacts: Array<{ kind: string; path: string }> };
     const disk = res.artifacts.find((a) => a.kind === 'host' && a.path.endsWith('.raw'))!.path;
-    const v = strata(['verify', '--key', join(work, 'release.dsse.pub'), join(proj, 'out', 'images', 'container-host')]);
+    // verify reads the root back out of the disk (ROOT via debugfs, USR-A via fsck.erofs).
+    const v = strata(['verify', '--key', join(work, 'release.dsse.pub'), '--packages', join(proj, 'out', 'rpms'), join(proj, 'out', 'images', 'container-host')]);
     assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /root: 5 packages \(manifest\), files as packaged, nothing unowned/);
+    // The same packages as a VM disk (package management kept): raw, qcow2, vhd; its root verifies too.
+    for (const f of ['vm.raw', 'vm.qcow2', 'vm.vhd']) assert.ok(res.artifacts.some((a) => a.kind === 'vm' && a.path.endsWith(f)), f);
+    const vm = strata(['verify', '--key', join(work, 'release.dsse.pub'), join(proj, 'out', 'images', 'vm')]);
+    assert.equal(vm.code, 0, vm.stderr);
+    assert.match(vm.stdout, /root: 4 packages \(rpmdb\), files as packaged, nothing unowned/);
     if (!findOvmf()) return t.skip('OVMF firmware not installed');
     const copy = join(work, 'boot', 'disk.raw');
     mkdirSync(join(work, 'boot'), { recursive: true });
