@@ -37,11 +37,36 @@ interface Descriptor {
   size: number;
 }
 
+/** JSON read from the artifact: malformed text is the artifact's fault, said in one line. */
+function artifactJson(text: string, what: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new VerifyError(`${what}: not valid JSON`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new VerifyError(`${what}: not a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+function listOf(v: unknown, what: string): unknown[] {
+  if (!Array.isArray(v)) throw new VerifyError(`${what}: not a list`);
+  return v;
+}
+
+function descriptor(v: unknown, what: string): Descriptor {
+  const d = v as Partial<Descriptor> | null;
+  if (typeof d !== 'object' || d === null || typeof d.mediaType !== 'string' || typeof d.digest !== 'string' || typeof d.size !== 'number') {
+    throw new VerifyError(`${what}: not an OCI descriptor (mediaType, digest, size)`);
+  }
+  return d as Descriptor;
+}
+
 /** Checks every blob reachable from the layout's index; returns the image manifest digest and layer path. */
 async function checkOciLayout(layout: string): Promise<{ manifest: string; layer: string }> {
   const blob = async (d: Descriptor): Promise<Buffer> => {
     const [alg, hex] = d.digest.split(':');
-    if (alg !== 'sha256' || !/^[0-9a-f]{64}$/.test(hex)) throw new VerifyError(`${layout}: unsupported digest ${d.digest}`);
+    if (alg !== 'sha256' || !/^[0-9a-f]{64}$/.test(hex ?? '')) throw new VerifyError(`${layout}: unsupported digest ${d.digest}`);
     const data = await readFile(join(layout, 'blobs', 'sha256', hex)).catch(() => {
       throw new VerifyError(`${layout}: blob ${d.digest} is missing`);
     });
@@ -49,18 +74,41 @@ async function checkOciLayout(layout: string): Promise<{ manifest: string; layer
     if (data.length !== d.size) throw new VerifyError(`${layout}: blob ${d.digest} is ${data.length} bytes, the descriptor says ${d.size}`);
     return data;
   };
-  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
+  const indexPath = join(layout, 'index.json');
+  const indexText = await readFile(indexPath, 'utf8').catch(() => {
+    throw new VerifyError(`${indexPath}: missing or unreadable`);
+  });
+  const manifests = listOf(artifactJson(indexText, indexPath).manifests, `${indexPath}: manifests`);
   let image: { manifest: string; layer: string } | undefined;
-  for (const m of index.manifests) {
-    const manifest = JSON.parse((await blob(m)).toString('utf8')) as { config: Descriptor; layers: Descriptor[] };
-    await blob(manifest.config);
-    for (const l of manifest.layers) await blob(l);
-    if (!image && manifest.config.mediaType === 'application/vnd.oci.image.config.v1+json' && manifest.layers.length === 1) {
-      image = { manifest: m.digest, layer: join(layout, 'blobs', 'sha256', manifest.layers[0].digest.split(':')[1]) };
+  for (const [i, entry] of manifests.entries()) {
+    const m = descriptor(entry, `${indexPath}: manifests[${i}]`);
+    const what = `${layout}: manifest ${m.digest}`;
+    const manifest = artifactJson((await blob(m)).toString('utf8'), what);
+    const config = descriptor(manifest.config, `${what}: config`);
+    const layers = listOf(manifest.layers, `${what}: layers`).map((l, k) => descriptor(l, `${what}: layers[${k}]`));
+    await blob(config);
+    for (const l of layers) await blob(l);
+    if (!image && config.mediaType === 'application/vnd.oci.image.config.v1+json' && layers.length === 1) {
+      image = { manifest: m.digest, layer: join(layout, 'blobs', 'sha256', layers[0].digest.split(':')[1]) };
     }
   }
   if (!image) throw new VerifyError(`${layout}: no single-layer image manifest in index.json`);
   return image;
+}
+
+/** The image's record of intended customizations (none when the image has no record). */
+async function readImageRecord(root: string): Promise<Map<string, string>> {
+  const path = join(root, IMAGE_RECORD);
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return new Map();
+  const record = artifactJson(text, `/${IMAGE_RECORD}`) as Partial<ImageRecord>;
+  return new Map(
+    listOf(record.customizations, `/${IMAGE_RECORD}: customizations`).map((c, i) => {
+      const { path: p, digest } = (c ?? {}) as { path?: unknown; digest?: unknown };
+      if (typeof p !== 'string' || typeof digest !== 'string') throw new VerifyError(`/${IMAGE_RECORD}: customizations[${i}] lacks a path or digest`);
+      return [p, digest];
+    }),
+  );
 }
 
 function installedFromRoot(root: string): { packages: InstalledPackage[]; source: string } {
@@ -85,8 +133,7 @@ function installedFromRoot(root: string): { packages: InstalledPackage[]; source
 
 /** The root's problems once intended customizations (unchanged since the build) are set aside. */
 async function checkRoot(root: string, packageFiles: string[] | undefined, generated: string[]): Promise<string[]> {
-  const record = JSON.parse(await readFile(join(root, IMAGE_RECORD), 'utf8').catch(() => '{"customizations":[]}')) as ImageRecord;
-  const intended = new Map(record.customizations.map((c) => [c.path, c.digest]));
+  const intended = await readImageRecord(root);
   const manifest = readRpmManifest(root);
   let files: string[] | undefined;
   if (manifest) {

@@ -28,29 +28,33 @@ export function sbomRpmPurls(sbom: unknown): string[] {
   const doc = sbom as Record<string, unknown>;
   const purls: string[] = [];
   if (typeof doc.spdxVersion === 'string') {
-    for (const p of asArray(doc.packages)) {
-      for (const r of asArray((p as Record<string, unknown>).externalRefs)) {
-        const ref = r as Record<string, unknown>;
+    for (const [i, p] of objects(doc.packages, 'SPDX packages')) {
+      for (const [, ref] of objects(p.externalRefs, `SPDX packages[${i}].externalRefs`)) {
         if (ref.referenceType === 'purl' && typeof ref.referenceLocator === 'string') purls.push(ref.referenceLocator);
       }
     }
   } else if (doc.bomFormat === 'CycloneDX') {
-    const walk = (cs: unknown): void => {
-      for (const c of asArray(cs)) {
-        const comp = c as Record<string, unknown>;
+    const walk = (cs: unknown, where: string): void => {
+      for (const [i, comp] of objects(cs, where)) {
         if (typeof comp.purl === 'string') purls.push(comp.purl);
-        walk(comp.components);
+        walk(comp.components, `${where}[${i}].components`);
       }
     };
-    walk(doc.components);
+    walk(doc.components, 'CycloneDX components');
   } else {
     throw new SupplyError('SBOM: neither SPDX (spdxVersion) nor CycloneDX (bomFormat)');
   }
   return purls.filter((u) => u.startsWith('pkg:rpm/') && parseRpmPurl(u).arch !== 'src');
 }
 
-function asArray(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
+/** The entries of an optional list of objects, with their indexes; anything else in it is refused. */
+function objects(v: unknown, where: string): Array<[number, Record<string, unknown>]> {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new SupplyError(`SBOM: ${where} is not a list`);
+  return v.map((x, i) => {
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new SupplyError(`SBOM: ${where}[${i}] is not an object`);
+    return [i, x as Record<string, unknown>];
+  });
 }
 
 function listSome(items: string[], max = 10): string {

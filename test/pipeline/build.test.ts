@@ -140,6 +140,29 @@ describe('strata build on the example distro', { skip: !ready && !process.env.CI
     assert.match(r.stderr, /^strata: .*container-base\.provenance\.dsse\.json: /);
   });
 
+  test('a malformed OCI index is refused in one line, not with a crash', () => {
+    const index = join(ex, 'out', 'images', 'container-base', 'oci', 'index.json');
+    const good = readFileSync(index, 'utf8');
+    const cases: Array<[string, RegExp]> = [
+      ['{"manifests":', /index\.json: not valid JSON$/],
+      ['[]', /index\.json: not a JSON object$/],
+      ['{"manifests":{}}', /index\.json: manifests: not a list$/],
+      ['{"manifests":[null]}', /index\.json: manifests\[0\]: not an OCI descriptor/],
+      ['{"manifests":[{"mediaType":"x","digest":"sha256:zz","size":1}]}', /unsupported digest sha256:zz$/],
+    ];
+    try {
+      for (const [text, want] of cases) {
+        writeFileSync(index, text);
+        const r = verify(join(ex, 'out', 'images', 'container-base'));
+        assert.equal(r.code, 1, text);
+        assert.match(r.stderr.trim(), want, text);
+        assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      }
+    } finally {
+      writeFileSync(index, good);
+    }
+  });
+
   test('an extra file in a package directory fails verification, even when re-signed', async () => {
     // A compromised step adds a file to the root and signs its outputs with the real key.
     const root = join(ex, 'build', 'work', 'images', 'wsl', 'root');
