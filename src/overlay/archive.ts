@@ -187,7 +187,43 @@ export async function extractArchive(archivePath: string, dest: string): Promise
   } catch (e) {
     throw new ArchiveError(`cannot read archive: ${(e as Error).message.split('\n')[0]}`);
   }
+  // Each target was checked as written, but only lexically: through other links (c -> ".", then
+  // b -> "c/..") or links replaced later, a target can still lead out. Check the finished tree.
+  for (const rel of [...links].sort()) {
+    const where = await resolveInTree(dest, rel);
+    if (where !== 'inside') {
+      const target = await readlink(join(dest, rel));
+      throw new ArchiveError(`symlink ${JSON.stringify(rel)} ${where === 'loop' ? 'is part of a symlink loop' : 'points outside the archive'} (${JSON.stringify(target)})`);
+    }
+  }
   return { modes };
+}
+
+/**
+ * Follows `rel` inside `dest` as the kernel would (each symlink replaced by its target, `..` taken
+ * after the link is resolved); a missing component is taken as a plain directory.
+ */
+async function resolveInTree(dest: string, rel: string): Promise<'inside' | 'outside' | 'loop'> {
+  const todo = rel.split('/');
+  const at: string[] = [];
+  for (let hops = 0; todo.length; ) {
+    const part = todo.shift()!;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (at.pop() === undefined) return 'outside';
+      continue;
+    }
+    at.push(part);
+    const path = join(dest, ...at);
+    const st = await lstat(path).catch(() => undefined);
+    if (!st?.isSymbolicLink()) continue;
+    if (++hops > 40) return 'loop'; // the kernel's limit (ELOOP)
+    const target = await readlink(path);
+    if (target.startsWith('/')) return 'outside';
+    at.pop();
+    todo.unshift(...target.split('/'));
+  }
+  return 'inside';
 }
 
 /** azldev's extract root: the single top-level directory when there is exactly one entry and it is one. */

@@ -169,6 +169,10 @@ test('unsafe or unrepackable entries are refused and nothing changes', async () 
     ['absolute symlink', [['pkg/l', '2', '/etc']], /symlink "pkg\/l" has an absolute or empty target/],
     ['escaping symlink', [['pkg/l', '2', '../../etc']], /symlink "pkg\/l" points outside the archive/],
     ['write through symlink', [['pkg/l', '2', 'sub'], ['pkg/l/x', '0', 'x']], /goes through symlink "pkg\/l"/],
+    // Each target stays inside on its own; through the first link the second leads out.
+    ['escape through a link', [['pkg/c', '2', '.'], ['pkg/b', '2', 'c/../..']], /symlink "pkg\/b" points outside the archive \("c\/\.\.\/\.\."\)/],
+    ['escape by replacing a link', [['pkg/sub', '5'], ['pkg/c', '2', 'sub'], ['pkg/b', '2', 'c/../..'], ['pkg/c', '2', '.']], /symlink "pkg\/b" points outside the archive/],
+    ['symlink loop', [['pkg/a', '2', 'b'], ['pkg/b', '2', 'a']], /symlink "pkg\/a" is part of a symlink loop/],
   ];
   for (const [what, entries, re] of cases) {
     await assertFails([{ type: 'file-remove', archive: 'p.tar.gz', file: 'README' }], re, { 'p.tar.gz': craft(entries) }, { sourceFiles: entry('p.tar.gz') }, { allowNoHashes: true }).catch((e: Error) => {
