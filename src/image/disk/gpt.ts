@@ -138,22 +138,34 @@ export function readGpt(head: Uint8Array): ReadGpt {
   const copy = Buffer.from(h);
   copy.writeUInt32LE(0, 16);
   if (crc32(copy) !== crc) throw new DiskImageError('GPT: header CRC mismatch');
-  const entriesLba = Number(h.readBigUInt64LE(72));
+  const entriesLba = h.readBigUInt64LE(72);
   const count = h.readUInt32LE(80);
   const size = h.readUInt32LE(84);
-  const arr = b.subarray(entriesLba * SECTOR, entriesLba * SECTOR + count * size);
+  // UEFI: entries are 128 × 2^n bytes; the array must lie after the header within the bytes given
+  // (a crafted count would otherwise loop 2^32 times over an empty array whose CRC is 0).
+  if (size < GPT_ENTRY_SIZE || (size & (size - 1)) !== 0) throw new DiskImageError(`GPT: partition entry size ${size} is not 128 × 2^n bytes`);
+  const start = entriesLba * BigInt(SECTOR);
+  if (entriesLba < 2n || start + BigInt(count) * BigInt(size) > BigInt(b.length)) {
+    throw new DiskImageError(`GPT: partition entry array (LBA ${entriesLba}, ${count} entries of ${size} bytes) is not within the first ${Math.floor(b.length / SECTOR)} sectors`);
+  }
+  const arr = b.subarray(Number(start), Number(start) + count * size);
   if (crc32(arr) !== h.readUInt32LE(88)) throw new DiskImageError('GPT: partition entry array CRC mismatch');
   const partitions: ReadGpt['partitions'] = [];
   for (let i = 0; i < count; i++) {
     const e = arr.subarray(i * size, (i + 1) * size);
     if (e.subarray(0, 16).every((x) => x === 0)) continue;
     const nameRaw = e.toString('utf16le', 56, 56 + NAME_UNITS * 2);
+    const firstLba = e.readBigUInt64LE(32);
+    const lastLba = e.readBigUInt64LE(40);
+    if (lastLba < firstLba || lastLba > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new DiskImageError(`GPT: partition ${i + 1} spans LBA ${firstLba} to ${lastLba}, not a valid range`);
+    }
     partitions.push({
       number: i + 1,
       typeGuid: guidFromBytes(e.subarray(0, 16)),
       uuid: guidFromBytes(e.subarray(16, 32)),
-      firstLba: Number(e.readBigUInt64LE(32)),
-      lastLba: Number(e.readBigUInt64LE(40)),
+      firstLba: Number(firstLba),
+      lastLba: Number(lastLba),
       attributes: e.readBigUInt64LE(48),
       name: nameRaw.includes('\0') ? nameRaw.slice(0, nameRaw.indexOf('\0')) : nameRaw,
     });

@@ -119,9 +119,13 @@ export function bootEntry(e: SlotEntryInput): string {
 export function parseBootEntry(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split('\n')) {
-    const m = /^\s*([a-z-]+)\s+(.*?)\s*$/.exec(line);
+    // "<key><whitespace><value>", the value trimmed and on one line. Not one regex with a lazy value
+    // before trailing whitespace: that backtracks quadratically on a long run of inner whitespace.
+    const m = /^\s*([a-z-]+)\s/.exec(line);
     if (!m || line.trimStart().startsWith('#')) continue;
-    out.set(m[1], out.has(m[1]) && m[1] === 'options' ? `${out.get(m[1])} ${m[2]}` : m[2]);
+    const value = line.slice(m[0].length).trim();
+    if (/[\r\u2028\u2029]/.test(value)) continue;
+    out.set(m[1], out.has(m[1]) && m[1] === 'options' ? `${out.get(m[1])} ${value}` : value);
   }
   return out;
 }

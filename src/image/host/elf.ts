@@ -30,6 +30,10 @@ const PT_INTERP = 3;
 const DT_NEEDED = 1;
 const DT_RPATH = 15;
 const DT_RUNPATH = 29;
+/** Longest section name looked at (names are compared, never returned; a longer one matches nothing). */
+const SECTION_NAME_MAX = 256;
+/** Linux's PATH_MAX, the bound on a loader path, soname or run path list. */
+const PATH_MAX = 4096;
 
 /** True when `bytes` starts with the ELF magic. */
 export function isElf(bytes: Uint8Array): boolean {
@@ -54,6 +58,9 @@ function parseElf(bytes: Uint8Array, what: string): Elf {
   const shentsize = u16(is64 ? 58 : 46);
   const shnum = u16(is64 ? 60 : 48);
   const shstrndx = u16(is64 ? 62 : 50);
+  // Every field read below must lie inside an entry: a crafted entry size must not send a read past it.
+  if (phnum > 0 && phentsize < (is64 ? 56 : 32)) throw new ElfError(`${what}: program header entry size ${phentsize} is too small`);
+  if (shnum > 0 && shentsize < (is64 ? 64 : 40)) throw new ElfError(`${what}: section header entry size ${shentsize} is too small`);
   const programs: Elf['programs'] = [];
   for (let i = 0; i < phnum; i++) {
     const o = phoff + i * phentsize;
@@ -73,14 +80,24 @@ function parseElf(bytes: Uint8Array, what: string): Elf {
     });
   }
   const strtab = raw[shstrndx];
-  const sections = raw.map((s) => ({ ...s, name: strtab ? cString(bytes, strtab.offset + s.nameOff) : '' }));
+  const sections = raw.map((s) => ({ ...s, name: strtab ? cString(bytes, strtab.offset + s.nameOff, SECTION_NAME_MAX) ?? '' : '' }));
   return { is64, le, type: u16(16), machine: u16(18), sections, programs, bytes };
 }
 
-function cString(bytes: Uint8Array, at: number): string {
+/** The NUL-terminated string at `at`; undefined when it is longer than `max` bytes. */
+function cString(bytes: Uint8Array, at: number, max: number): string | undefined {
+  const limit = Math.min(bytes.length, at + max + 1);
   let end = at;
-  while (end < bytes.length && bytes[end] !== 0) end++;
+  while (end < limit && bytes[end] !== 0) end++;
+  if (end - at > max) return undefined;
   return Buffer.from(bytes.subarray(at, end)).toString('utf8');
+}
+
+/** A path or soname from the file (PT_INTERP, DT_NEEDED): at most PATH_MAX bytes, as the kernel and ld.so take them. */
+function pathString(bytes: Uint8Array, at: number, what: string, field: string): string {
+  const s = cString(bytes, at, PATH_MAX);
+  if (s === undefined) throw new ElfError(`${what}: ${field} string at offset ${at} is longer than ${PATH_MAX} bytes`);
+  return s;
 }
 
 export interface DynamicInfo {
@@ -98,24 +115,31 @@ export interface DynamicInfo {
 export function readDynamicInfo(bytes: Uint8Array, what = 'ELF file'): DynamicInfo {
   const elf = parseElf(bytes, what);
   const interp = elf.programs.find((p) => p.type === PT_INTERP);
-  const interpreter = interp ? cString(bytes, interp.offset) : undefined;
+  const interpreter = interp ? pathString(bytes, interp.offset, what, 'PT_INTERP') : undefined;
   const needed: string[] = [];
   let runpath: string[] = [];
   let rpath: string[] = [];
+  let runpathAt: number | undefined;
+  let rpathAt: number | undefined;
   const dyn = elf.sections.find((s) => s.type === SHT_DYNAMIC);
   if (dyn) {
     const strtab = elf.sections[dyn.link];
     if (!strtab) throw new ElfError(`${what}: .dynamic has no string table`);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const size = elf.is64 ? 16 : 8;
+    if (dyn.offset + dyn.size > bytes.length) throw new ElfError(`${what}: .dynamic extends past the end of the file`);
     for (let o = dyn.offset; o + size <= dyn.offset + dyn.size; o += size) {
       const tag = elf.is64 ? Number(view.getBigInt64(o, elf.le)) : view.getInt32(o, elf.le);
       const val = elf.is64 ? Number(view.getBigUint64(o + 8, elf.le)) : view.getUint32(o + 4, elf.le);
       if (tag === 0) break;
-      if (tag === DT_NEEDED) needed.push(cString(bytes, strtab.offset + val));
-      else if (tag === DT_RUNPATH) runpath = cString(bytes, strtab.offset + val).split(':').filter(Boolean);
-      else if (tag === DT_RPATH) rpath = cString(bytes, strtab.offset + val).split(':').filter(Boolean);
+      if (tag === DT_NEEDED) needed.push(pathString(bytes, strtab.offset + val, what, 'DT_NEEDED'));
+      else if (tag === DT_RUNPATH) runpathAt = strtab.offset + val;
+      else if (tag === DT_RPATH) rpathAt = strtab.offset + val;
     }
+    // The last of each wins; read once, so repeated tags cost nothing (a list has no length bound).
+    const list = (at: number | undefined) => (at === undefined ? [] : (cString(bytes, at, bytes.length) ?? '').split(':').filter(Boolean));
+    runpath = list(runpathAt);
+    rpath = list(rpathAt);
   }
   return { ...(interpreter ? { interpreter } : {}), needed, runpath: runpath.length ? runpath : rpath, isStatic: !interpreter && needed.length === 0 };
 }
@@ -143,9 +167,14 @@ export function moduleDependencies(modinfo: Map<string, string[]>): { depends: s
   const depends = (modinfo.get('depends') ?? []).flatMap((d) => d.split(',')).map((s) => s.trim()).filter(Boolean);
   const softPre: string[] = [];
   for (const s of modinfo.get('softdep') ?? []) {
-    // "pre: a b post: c" — only the pre: list must be loaded before the module.
-    const m = /(?:^|\s)pre:\s*(.*?)(?:\s+post:.*)?$/.exec(s);
-    if (m) softPre.push(...m[1].split(/\s+/).filter(Boolean));
+    // "pre: a b post: c" — only the pre: list must be loaded before the module: the words after the
+    // first "pre:" up to a " post:". Found in two linear searches: one regex with a lazy list before
+    // an optional post: part backtracks quadratically on a long whitespace run (seconds per 20 KB).
+    const pre = /(?:^|\s)pre:\s*/.exec(s);
+    if (!pre) continue;
+    const rest = s.slice(pre.index + pre[0].length);
+    const post = /\spost:/.exec(rest);
+    softPre.push(...(post ? rest.slice(0, post.index) : rest).split(/\s+/).filter(Boolean));
   }
   return { depends, softPre };
 }

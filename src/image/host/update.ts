@@ -17,7 +17,7 @@ import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/
 import { join } from 'node:path';
 import { type TarItem, writeTarFile } from '../tar/index.ts';
 import { bootEntryFileName, parseBootEntry, parseCmdline, slotKernelPaths, slotLabels, type Slot, SLOTS } from './boot-entry.ts';
-import { parseVeritySuperblock, sha256File, type UsrImage, type VerityInfo } from './usr-image.ts';
+import { parseVeritySuperblock, sha256File, UsrImageError, type UsrImage, type VerityInfo } from './usr-image.ts';
 
 export const SLOT_UPDATE_FORMAT = 'strata-slot-update/1';
 export const SLOT_UPDATE_MANIFEST = 'manifest.json';
@@ -127,20 +127,28 @@ export async function writeSlotUpdate(input: SlotUpdateInput, output: string): P
   return { path: output, manifest, manifestSha256: sha256(manifestBytes) };
 }
 
+/** A payload file name: plain, and never "." or ".." (which name the payload's directory or its parent). */
+const PLAIN_NAME = /^[a-z0-9][a-z0-9.-]*$/;
+
+/** Untrusted text in a one-line message: quoted (escapes line breaks) and clipped. */
+const quote = (s: string) => JSON.stringify(s.length > 100 ? `${s.slice(0, 100)}…` : s);
+
 /** The entry of each slot must boot that slot's partitions and kernel with this payload's root hash. */
 function checkEntries(m: SlotUpdateManifest, entries: Record<Slot, Uint8Array>): void {
   for (const s of SLOTS) {
     const e = parseBootEntry(Buffer.from(entries[s]).toString('utf8'));
     const opts = parseCmdline(e.get('options') ?? '');
     const where = `${m.entries[s].path}`;
-    if (opts.get('usrhash') !== m.verity.rootHash) throw new SlotUpdateError(`${where}: usrhash=${opts.get('usrhash') ?? '(none)'} is not the payload's root hash ${m.verity.rootHash}`);
+    const usrhash = opts.get('usrhash');
+    if (usrhash !== m.verity.rootHash) throw new SlotUpdateError(`${where}: usrhash=${usrhash === undefined ? '(none)' : quote(usrhash)} is not the payload's root hash ${m.verity.rootHash}`);
     const labels = slotLabels(s);
     if (opts.get('systemd.verity_usr_data') !== `PARTLABEL=${labels.usr}` || opts.get('systemd.verity_usr_hash') !== `PARTLABEL=${labels.verity}`) {
       throw new SlotUpdateError(`${where}: does not name slot ${s.toUpperCase()}'s partitions (${labels.usr}, ${labels.verity})`);
     }
     const k = slotKernelPaths(m.id, s);
     if (e.get('linux') !== k.linux || e.get('initrd') !== k.initrd) throw new SlotUpdateError(`${where}: linux/initrd are not ${k.linux} and ${k.initrd}`);
-    if (e.get('version') !== m.version) throw new SlotUpdateError(`${where}: version ${e.get('version') ?? '(none)'} is not ${m.version}`);
+    const version = e.get('version');
+    if (version !== m.version) throw new SlotUpdateError(`${where}: version ${version === undefined ? '(none)' : quote(version)} is not ${quote(m.version)}`);
   }
 }
 
@@ -148,10 +156,12 @@ function checkManifest(v: unknown, where: string): SlotUpdateManifest {
   const m = v as SlotUpdateManifest;
   const bad = (field: string) => new SlotUpdateError(`${where}: field "${field}" is missing or invalid`);
   if (!m || typeof m !== 'object') throw new SlotUpdateError(`${where}: not a JSON object`);
-  if (m.format !== SLOT_UPDATE_FORMAT) throw new SlotUpdateError(`${where}: format "${String(m.format)}" is not ${SLOT_UPDATE_FORMAT}`);
+  if (m.format !== SLOT_UPDATE_FORMAT) throw new SlotUpdateError(`${where}: format ${quote(String(m.format))} is not ${SLOT_UPDATE_FORMAT}`);
   for (const k of ['id', 'version', 'arch', 'kernelVersion'] as const) if (typeof m[k] !== 'string' || !m[k]) throw bad(k);
+  // The id names the ESP directory the node writes the kernel into: the entry-id rule bootEntryFileName enforces.
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(m.id)) throw bad('id');
   const file = (f: PayloadFile | undefined, name: string) => {
-    if (!f || typeof f.path !== 'string' || !/^[a-z0-9.-]+$/.test(f.path) || !/^[0-9a-f]{64}$/.test(f.sha256) || !Number.isSafeInteger(f.size) || f.size < 0) throw bad(name);
+    if (!f || typeof f.path !== 'string' || !PLAIN_NAME.test(f.path) || typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256) || !Number.isSafeInteger(f.size) || f.size < 0) throw bad(name);
   };
   file(m.usr, 'usr');
   file(m.verity, 'verity');
@@ -194,10 +204,12 @@ async function extractTar(tar: string, dir: string): Promise<void> {
       const name = header.subarray(0, 100).toString('latin1').replace(/\0.*$/s, '');
       const prefix = header.subarray(345, 500).toString('latin1').replace(/\0.*$/s, '');
       const type = String.fromCharCode(header[156] || 0x30);
-      const size = parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
-      if (prefix || type !== '0' || !/^[a-z0-9.-]+$/.test(name) || seen.has(name) || !Number.isSafeInteger(size)) {
-        throw new SlotUpdateError(`${tar}: unexpected entry "${prefix ? `${prefix}/` : ''}${name}" (type ${type}): a slot update holds only its plain files`);
+      const sizeField = header.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0';
+      const size = /^[0-7]+$/.test(sizeField) ? parseInt(sizeField, 8) : NaN;
+      if (prefix || type !== '0' || !PLAIN_NAME.test(name) || seen.has(name)) {
+        throw new SlotUpdateError(`${tar}: unexpected entry ${quote(`${prefix ? `${prefix}/` : ''}${name}`)} (type ${quote(type)}): a slot update holds only its plain files`);
       }
+      if (!Number.isSafeInteger(size)) throw new SlotUpdateError(`${tar}: ${name}: size field ${quote(sizeField)} is not an octal number`);
       seen.add(name);
       pos += 512;
       const out = await open(join(dir, name), 'w', 0o644);
@@ -240,14 +252,16 @@ export async function readSlotUpdate(path: string, opts: ReadSlotUpdateOptions =
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch (e) {
-    throw new SlotUpdateError(`${manifestPath}: invalid JSON: ${(e as Error).message}`);
+    throw new SlotUpdateError(`${manifestPath}: invalid JSON: ${(e as Error).message.replace(/\s+/g, ' ')}`);
   }
   const m = checkManifest(parsed, manifestPath);
   const listed = [m.usr, m.verity, m.kernel, m.initrd, ...SLOTS.map((s) => m.entries[s])];
   for (const f of listed) {
     const p = join(dir, f.path);
     if (!existsSync(p)) throw new SlotUpdateError(`${path}: ${f.path} is missing`);
-    const size = statSync(p).size;
+    const st = statSync(p);
+    if (!st.isFile()) throw new SlotUpdateError(`${path}: ${f.path} is not a regular file`);
+    const size = st.size;
     if (size !== f.size) throw new SlotUpdateError(`${path}: ${f.path} has ${size} bytes, the manifest says ${f.size}`);
     const digest = await sha256File(p);
     if (digest !== f.sha256) throw new SlotUpdateError(`${path}: ${f.path} has sha256 ${digest}, the manifest says ${f.sha256}`);
@@ -259,9 +273,15 @@ export async function readSlotUpdate(path: string, opts: ReadSlotUpdateOptions =
   } finally {
     await fh.close();
   }
-  const sb = parseVeritySuperblock(sbBytes, `${path}: ${m.verity.path}`);
+  let sb: ReturnType<typeof parseVeritySuperblock>;
+  try {
+    sb = parseVeritySuperblock(sbBytes, `${path}: ${m.verity.path}`);
+  } catch (e) {
+    if (e instanceof UsrImageError) throw new SlotUpdateError(e.message);
+    throw e;
+  }
   for (const k of ['salt', 'uuid', 'hashAlgorithm', 'dataBlockSize', 'hashBlockSize', 'dataBlocks'] as const) {
-    if (sb[k] !== m.verity[k]) throw new SlotUpdateError(`${path}: ${m.verity.path}: superblock ${k} ${sb[k]} is not the manifest's ${m.verity[k]}`);
+    if (sb[k] !== m.verity[k]) throw new SlotUpdateError(`${path}: ${m.verity.path}: superblock ${k} ${quote(String(sb[k]))} is not the manifest's ${quote(String(m.verity[k]))}`);
   }
   if (sb.dataBlocks * sb.dataBlockSize !== m.usr.size) throw new SlotUpdateError(`${path}: the hash tree covers ${sb.dataBlocks * sb.dataBlockSize} bytes, usr.erofs has ${m.usr.size}`);
   const entryBytes = Object.fromEntries(await Promise.all(SLOTS.map(async (s) => [s, await readFile(join(dir, m.entries[s].path))]))) as Record<Slot, Buffer>;

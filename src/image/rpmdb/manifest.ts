@@ -76,8 +76,12 @@ export function parseManifest2(text: string, what = MANIFEST_2): ManifestEntry[]
     const f = line.split('\t');
     if (f.length !== 10) throw new ManifestError(`${what}:${i + 1}: expected 10 tab-separated fields, found ${f.length}`);
     const num = (s: string, field: string): number => {
-      if (!/^[0-9]+$/.test(s)) throw new ManifestError(`${what}:${i + 1}: ${field} "${s}" is not a number`);
-      return Number(s);
+      // Quoted and clipped: the field is untrusted text (a \r, a megabyte of digits).
+      const shown = JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+      if (!/^[0-9]+$/.test(s)) throw new ManifestError(`${what}:${i + 1}: ${field} ${shown} is not a number`);
+      const n = Number(s);
+      if (!Number.isSafeInteger(n)) throw new ManifestError(`${what}:${i + 1}: ${field} ${shown} is out of range`);
+      return n;
     };
     out.push({
       name: f[0],
