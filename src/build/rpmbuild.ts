@@ -2,8 +2,9 @@
 // (`rpmbuild -bs`), then the binary packages rebuilt from that SRPM (`rpmbuild --rebuild`), so
 // the SRPM is known to be complete — as mock and Koji build. --nodeps: the host's rpmdb does not
 // hold the BuildRequires; the sysroot does (see sysroot.ts).
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readTree } from '../files/index.ts';
 import { type BuildLog, toolEnv } from './run.ts';
 import { defineArgs, rpmErrorLine } from './spec-query.ts';
 
@@ -28,7 +29,7 @@ export interface RpmbuildSetup {
 const topdirOf = (work: string): string => join(work, 'rpmbuild');
 
 async function filesBelow(dir: string, suffix: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const entries = await readTree(dir).catch(() => []);
   return entries
     .filter((e) => e.isFile() && e.name.endsWith(suffix))
     .map((e) => join(e.parentPath, e.name))

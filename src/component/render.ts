@@ -3,9 +3,10 @@
 // tree `<rendered-specs-dir>/<first letter>/<name>/`, replaced whole or left alone when unchanged.
 
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { readTree } from '../files/index.ts';
 import type { Project, ResolvedComponent } from '../project/index.ts';
 import { prepareComponent } from './prepare.ts';
 
@@ -43,7 +44,7 @@ async function specFileNames(rpmspec: string, dir: string, spec: string): Promis
 
 /** Relative paths of the regular files below `dir` (`.git/` left out), sorted. */
 async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const entries = await readTree(dir).catch(() => []);
   return entries
     .filter((e) => e.isFile() || e.isSymbolicLink())
     .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))

@@ -16,7 +16,8 @@
 // Not fuzzed: src/image/tar and src/image/oci hold only writers (the one tar reader of untrusted bytes is
 // the slot update's, covered through readSlotUpdate) and src/image/oci parses no artifact bytes or JSON.
 // FUZZ_ITERATIONS (default 5000 per pure parser; the file-based payload fuzz runs a sixteenth of it, at
-// least 50) and FUZZ_SEED reproduce a failure, which names the iteration and the seed.
+// least 50) and FUZZ_SEED reproduce a failure, which names the iteration and the seed. FUZZ_VERBOSE
+// prints per-parser tallies.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -206,7 +207,9 @@ function fuzz<T>(label: string, n: number, seed: number, make: (r: Rand, i: numb
   return t;
 }
 
+/** With FUZZ_VERBOSE set: how each parser judged its inputs (to see that mutants reach deep code). */
 function report(label: string, t: Tally): void {
+  if (!process.env.FUZZ_VERBOSE) return;
   const top = [...t.reasons.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
   console.log(`fuzz ${label}: ${t.accepted} accepted, ${t.rejected} rejected, slowest ${t.slowest.toFixed(1)} ms; top: ${top.map(([k, n]) => `${n}× ${k}`).join('; ')}`);
 }

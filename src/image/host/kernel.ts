@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { readTreeSync } from '../../files/index.ts';
 import { moduleDependencies, readModinfo } from './elf.ts';
 
 export class KernelError extends Error {
@@ -65,7 +66,7 @@ export function indexModules(modulesDir: string): KernelModules {
   const files = new Map<string, ModuleFile>();
   const kernelDir = join(modulesDir, 'kernel');
   if (existsSync(kernelDir)) {
-    const all = readdirSync(kernelDir, { recursive: true, withFileTypes: true })
+    const all = readTreeSync(kernelDir)
       .filter((e) => e.isFile() && /\.ko(\.(xz|zst|gz))?$/.test(e.name))
       .map((e) => relative(modulesDir, join(e.parentPath, e.name)))
       .sort();

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readTree } from '../../files/index.ts';
 import { RootFs } from '../install/index.ts';
 import { rpmvercmp } from '../../rpm/evr.ts';
 import { bootEntryName, bootEntryText, loaderConfText } from './config.ts';
@@ -116,7 +117,7 @@ async function put(dir: string, rel: string, data: Uint8Array | string | { copy:
 
 /** Every file and directory of `dir` at the epoch, so the FAT timestamps do not depend on the build's time. */
 async function settleTimes(dir: string, epoch: number): Promise<void> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const entries = await readTree(dir);
   const paths = entries.map((e) => join(e.parentPath, e.name)).sort((a, b) => b.length - a.length);
   for (const p of [...paths, dir]) await utimes(p, epoch, epoch);
 }

@@ -6,8 +6,9 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm, rmdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { readTree } from '../../files/index.ts';
 import { RepoFormatError } from '../model.ts';
 import { checksumHash, type Expected } from './fetch.ts';
 import type { RepoConfig } from './repo-file.ts';
@@ -94,7 +95,7 @@ export async function checkFile(path: string, expected: Expected, what: string):
 export async function pruneDir(dir: string, keep: Set<string>): Promise<void> {
   let entries: string[];
   try {
-    entries = await readdir(dir, { recursive: true });
+    entries = (await readTree(dir)).map((e) => relative(dir, join(e.parentPath, e.name)));
   } catch {
     return;
   }

@@ -1,0 +1,2 @@
+// Local file trees: listing them safely (see tree.ts).
+export { readTree, readTreeSync } from './tree.ts';
