@@ -24,6 +24,6 @@ test('readTree and readTreeSync list symlinks without entering them', async () =
   // What this guards against: the platform's recursive listing enters links to directories.
   rmSync(join(dir, 'a', 'root'));
   rmSync(join(dir, 'a', 'up'));
-  assert.ok(readdirSync(dir, { recursive: true }).includes('a/sibling/f'));
+  assert.ok(readdirSync(dir, { recursive: true, encoding: 'utf8' }).includes('a/sibling/f'));
   rmSync(dir, { recursive: true, force: true });
 });
