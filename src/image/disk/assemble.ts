@@ -13,11 +13,11 @@ import { writeGpt } from './gpt.ts';
 import { deterministicBytes, deterministicUuid, dpsTypeGuid, verityPartitionUuids } from './guid.ts';
 import { atomicOutput, copyRegion, hashZeros, writeAll } from './io.ts';
 import {
-  type AssembledDisk, type AssembledPartition, DiskImageError, type DiskSpec, MiB, type PartitionSpec, SECTOR,
+  type AssembledDisk, type AssembledPartition, DiskImageError, type DiskSpec, MiB, type PartitionSpec, type PrebuiltVerity, SECTOR,
   type VerityInfo, roundUp,
 } from './model.ts';
 import { checkDiskSpec } from './spec.ts';
-import { formatVerity, VERITY_BLOCK, verityHashSize } from './verity.ts';
+import { checkVerity, formatVerity, VERITY_BLOCK, verityHashSize } from './verity.ts';
 
 /** A partition built into its own file, padded to its final size. */
 interface BuiltPartition {
@@ -92,6 +92,7 @@ async function buildOne(p: PartitionSpec, ctx: BuildContext): Promise<BuiltParti
     }
     case 'verity': {
       const data = ctx.built.get(c.of)!;
+      if (c.prebuilt) return prebuiltVerity(p, c.of, c.prebuilt, data, file, wanted, context);
       const needed = verityHashSize(data.size);
       const size = wanted ?? roundUp(needed, MiB);
       if (needed > size) {
@@ -111,6 +112,22 @@ async function buildOne(p: PartitionSpec, ctx: BuildContext): Promise<BuiltParti
       return { spec: p, file, size, verity };
     }
   }
+}
+
+/** A prebuilt hash tree copied in, after `veritysetup verify` proves it covers the data partition. */
+async function prebuiltVerity(
+  p: PartitionSpec, of: string, v: PrebuiltVerity, data: BuiltPartition, file: string, wanted: number | undefined, context: string,
+): Promise<BuiltPartition> {
+  const st = await stat(v.path).catch(() => undefined);
+  if (!st?.isFile()) throw new DiskImageError(`${context}: hash tree file ${v.path} does not exist or is not a file`);
+  if (v.dataBlocks * VERITY_BLOCK > data.size) throw new DiskImageError(`${context}: the tree covers ${v.dataBlocks} blocks, more than partition "${of}" holds`);
+  await copyFile(v.path, file);
+  await checkVerity(data.file, file, v.rootHash, context);
+  const size = await fitTo(file, st.size, wanted, context);
+  const verity: VerityInfo = {
+    rootHash: v.rootHash, salt: v.salt, dataBlockSize: VERITY_BLOCK, hashBlockSize: VERITY_BLOCK, dataBlocks: v.dataBlocks, hashOffset: 0, of, uuid: v.uuid,
+  };
+  return { spec: p, file, size, verity };
 }
 
 /** Builds partitions in dependency order (sameSizeAs targets and verity data first). */

@@ -4,7 +4,7 @@ export { assembleDisk } from './assemble.ts';
 export { convertDisk } from './convert.ts';
 export {
   DiskImageError, MiB, type AssembledDisk, type AssembledPartition, type ConvertedDisk, type ConvertOptions,
-  type DiskFormat, type DiskSpec, type PartitionContent, type PartitionSpec, type PartitionType, type VerityInfo,
+  type DiskFormat, type DiskSpec, type PartitionContent, type PartitionSpec, type PartitionType, type PrebuiltVerity, type VerityInfo,
 } from './model.ts';
 export {
   PARTITION_TYPES, deterministicUuid, dpsTypeGuid, guidFromBytes, guidToBytes, verityPartitionUuids,

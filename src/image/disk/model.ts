@@ -20,12 +20,25 @@ export type PartitionContent =
   | { kind: 'ext4'; dir: string; label?: string }
   /** mkfs.erofs, owners and modes kept from the tree, mtimes clamped to sourceDateEpoch. */
   | { kind: 'erofs'; dir: string; label?: string }
-  /** dm-verity hash tree (with superblock) of the whole partition labelled `of`. */
-  | { kind: 'verity'; of: string }
+  /**
+   * dm-verity hash tree (with superblock) of the partition labelled `of`: computed over the whole
+   * partition, or `prebuilt` — a tree made over the image copied into `of`, whose root hash had to
+   * be known before the disk (an immutable host's boot entry names it). Checked against the data.
+   */
+  | { kind: 'verity'; of: string; prebuilt?: PrebuiltVerity }
   /** A prebuilt filesystem image, copied as is. */
   | { kind: 'file'; path: string }
   /** Zeros (e.g. USR-B before the first update). */
   | { kind: 'empty' };
+
+/** A hash tree file (superblock at offset 0) and what `veritysetup format` made it with. */
+export interface PrebuiltVerity {
+  path: string;
+  rootHash: string;
+  salt: string;
+  uuid: string;
+  dataBlocks: number;
+}
 
 export interface PartitionSpec {
   /** GPT partition name (at most 36 UTF-16 code units), unique in the disk. */

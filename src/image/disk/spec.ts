@@ -70,5 +70,13 @@ export function checkDiskSpec(spec: DiskSpec): void {
     const other = verityOf.get(data.label);
     if (other !== undefined) throw new DiskImageError(`${at}: "${data.label}" already has verity partition "${other}"`);
     verityOf.set(data.label, p.label);
+    const v = p.content.prebuilt;
+    if (v !== undefined) {
+      if (typeof v.path !== 'string' || v.path === '') throw new DiskImageError(`${at}: prebuilt verity needs the hash tree's path`);
+      if (!/^[0-9a-f]{64}$/.test(String(v.rootHash))) throw new DiskImageError(`${at}: prebuilt verity root hash must be 64 hex digits`);
+      if (!/^[0-9a-f]*$/.test(String(v.salt)) || String(v.salt).length > 512) throw new DiskImageError(`${at}: prebuilt verity salt must be hex`);
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(String(v.uuid))) throw new DiskImageError(`${at}: prebuilt verity UUID is not a UUID`);
+      if (!Number.isSafeInteger(v.dataBlocks) || v.dataBlocks <= 0) throw new DiskImageError(`${at}: prebuilt verity data block count must be a positive integer`);
+    }
   });
 }

@@ -53,3 +53,8 @@ export async function formatVerity(input: VerityInput): Promise<VerityResult> {
   if (!m) throw new DiskImageError(`${input.context}: veritysetup printed no root hash`);
   return { rootHash: m[1], dataBlocks: dataSize / VERITY_BLOCK, hashBytes: verityHashSize(dataSize) };
 }
+
+/** `veritysetup verify`: refuses unless every data block of `data` matches `rootHash` through `hash`. */
+export async function checkVerity(data: string, hash: string, rootHash: string, context: string): Promise<void> {
+  await runTool('veritysetup', ['verify', data, hash, rootHash], { context });
+}

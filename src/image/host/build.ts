@@ -15,7 +15,6 @@ import { assembleDisk, type AssembledDisk, type PartitionSpec, verityHashSize } 
 import {
   bootEntry, bootEntryFileName, DEFAULT_TRIES, efiArch, ESP_LABEL, loaderConf, ROOT_LABEL, type Slot, type SlotEntryInput, slotKernelPaths, slotLabels,
 } from './boot-entry.ts';
-import { fillPartition } from './prebuilt-verity.ts';
 import { buildInitramfs, type InitramfsResult } from './initramfs.ts';
 import { addFactoryEtc, checkImmutableRoot, seedStateTree } from './layout.ts';
 import { buildUsrImage, sha256File, type UsrImage } from './usr-image.ts';
@@ -167,14 +166,17 @@ export async function buildHostImage(o: HostImageOptions): Promise<HostImageResu
   const partitions: PartitionSpec[] = [
     { label: ESP_LABEL, type: 'esp', size: espSize, content: { kind: 'vfat', dir: esp, label: 'ESP' } },
     { label: a.usr, type: 'usr', size: usrSize, content: { kind: 'file', path: usr.image }, attributes: readOnly },
-    // Filled with usr.hashTree after assembly (prebuilt-verity.ts).
-    { label: a.verity, type: 'usr-verity', size: veritySize, content: { kind: 'empty' }, attributes: readOnly },
+    // The tree made with the /usr image (its root hash is in the boot entry already); the partition
+    // UUIDs of USR-A and USR-A-verity are then the halves of that root hash, as systemd-repart sets them.
+    {
+      label: a.verity, type: 'usr-verity', size: veritySize, attributes: readOnly,
+      content: { kind: 'verity', of: a.usr, prebuilt: { path: usr.hashTree, rootHash: usr.verity.rootHash, salt: usr.verity.salt, uuid: usr.verity.uuid, dataBlocks: usr.verity.dataBlocks } },
+    },
     { label: b.usr, type: 'usr', size: usrSize, content: { kind: 'empty' }, attributes: readOnly },
     { label: b.verity, type: 'usr-verity', size: veritySize, content: { kind: 'empty' }, attributes: readOnly },
     { label: ROOT_LABEL, type: 'root', size: o.rootSize ?? 64 * MiB, content: { kind: 'ext4', dir: state, label: 'ROOT' } },
   ];
   const disk = await assembleDisk({ partitions, arch: o.arch, seed, sourceDateEpoch: o.sourceDateEpoch }, join(o.outDir, `${o.id}.raw`));
-  await fillPartition(disk, a.verity, usr.hashTree);
 
   let update: SlotUpdatePayload | undefined;
   if (o.updatePayload) {

@@ -164,6 +164,41 @@ test('verity: each slot verifies with its recorded root hash; DPS UUIDs are the 
   assert.match(r.stderr + r.stdout, /Verification (of data area )?failed/);
 });
 
+test('prebuilt verity: a tree made before the disk is checked against its data and sets the root-hash UUIDs', async (t) => {
+  if (!needTools(t, ...TOOLS)) return;
+  const dir = join(work, 'prebuilt');
+  mkdirSync(dir, { recursive: true });
+  const tree = (disk: AssembledDisk, slot: string) => {
+    const data = part(disk, `USR-${slot}`);
+    const hash = part(disk, `USR-${slot}-verity`);
+    const v = hash.verity!;
+    return {
+      data: extract(disk.path, data.offset, data.size, join(dir, `usr-${slot}.img`)),
+      prebuilt: { path: extract(disk.path, hash.offset, hash.size, join(dir, `usr-${slot}.verity`)), rootHash: v.rootHash, salt: v.salt, uuid: v.uuid, dataBlocks: v.dataBlocks },
+    };
+  };
+  const slotA = tree(a.disk, 'A');
+  const slotB = tree(a.disk, 'B');
+  const spec = (prebuilt: typeof slotA.prebuilt): DiskSpec => ({
+    arch: 'x86_64', seed: 'prebuilt', sourceDateEpoch: SDE,
+    partitions: [
+      { label: 'U', type: 'usr', content: { kind: 'file', path: slotA.data } },
+      { label: 'V', type: 'usr-verity', content: { kind: 'verity', of: 'U', prebuilt } },
+    ],
+  });
+  const disk = await assembleDisk(spec(slotA.prebuilt), join(dir, 'ok.raw'));
+  const [u, v] = [part(disk, 'U'), part(disk, 'V')];
+  assert.equal(u.uuid.replace(/-/g, ''), slotA.prebuilt.rootHash.slice(0, 32));
+  assert.equal(v.uuid.replace(/-/g, ''), slotA.prebuilt.rootHash.slice(32));
+  const { path: _path, ...made } = slotA.prebuilt;
+  assert.deepEqual(v.verity, { ...made, dataBlockSize: 4096, hashBlockSize: 4096, hashOffset: 0, of: 'U' });
+  ok('veritysetup', ['verify', extract(disk.path, u.offset, u.size, join(dir, 'u.img')), extract(disk.path, v.offset, v.size, join(dir, 'v.img')), slotA.prebuilt.rootHash]);
+  // Slot B's tree over slot A's data: refused, and no disk is left behind.
+  await assert.rejects(assembleDisk(spec(slotB.prebuilt), join(dir, 'bad.raw')), (e: Error) => e instanceof DiskImageError && /partition "V": veritysetup .*failed/.test(e.message) && !e.message.includes('\n'));
+  assert.equal(existsSync(join(dir, 'bad.raw')), false);
+  await assert.rejects(assembleDisk(spec({ ...slotA.prebuilt, rootHash: 'xyz' }), join(dir, 'bad.raw')), /prebuilt verity root hash must be 64 hex digits/);
+});
+
 test('ESP: fsck.vfat clean, files equal the tree, times clamped to SOURCE_DATE_EPOCH', (t) => {
   if (!needTools(t, ...TOOLS)) return;
   const esp = part(a.disk, 'ESP');

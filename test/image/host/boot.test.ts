@@ -135,6 +135,12 @@ describe('immutable host: the ExampleOS container host boots from a verity-prote
     ]);
     assert.equal(ps[1].size, ps[3].size);
     assert.equal(ps[2].size, ps[4].size);
+    // systemd-repart's convention (what usrhash= discovery looks for): USR-A's partition UUID is the
+    // root hash's first 128 bits, its verity partition's the last 128.
+    const uuids = (JSON.parse(run('sfdisk', ['--json', host.disk.path]).out) as { partitiontable: { partitions: Array<{ name: string; uuid: string }> } })
+      .partitiontable.partitions.map((p) => [p.name, p.uuid.toLowerCase().replaceAll('-', '')]);
+    const h = host.slotA.rootHash;
+    assert.deepEqual(uuids.filter(([n]) => n.startsWith('USR-A')), [['USR-A', h.slice(0, 32)], ['USR-A-verity', h.slice(32)]]);
     assert.match(run('sgdisk', ['-v', host.disk.path]).out, /No problems found/);
     const entries = esp(host.disk.path, part(host.disk, 'ESP').offset, 'mdir', '-b', '::/loader/entries');
     assert.deepEqual(entries.trim().split('\n').map((l) => l.replace(/^.*\//, '')), ['exampleos-a+3-0.conf'], 'only slot A has an entry until B has content');
