@@ -96,15 +96,32 @@ function time(cmd: string, args: string[]): number {
   return ms;
 }
 
+/**
+ * CPU seconds (user + sys, all threads) of one more run, through GNU time when the machine has it:
+ * on 2 cores it tells a tool that does more work from one that spreads its work less well.
+ */
+function cpuSeconds(cmd: string, args: string[]): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const m = /(\d+\.\d+) (\d+\.\d+)\s*$/.exec(r.stderr);
+  return r.status === 0 && m ? Number(m[1]) + Number(m[2]) : undefined;
+}
+
 function compare(label: string, dir: string, update: boolean): void {
+  const strataArgs = [strataBin, 'repo', 'publish', '-q', '--compress', 'gz', ...(update ? ['--update'] : []), dir];
+  const crcArgs = ['--no-database', '-q', ...(update ? ['--update'] : []), dir];
   let best = { strata: Infinity, crc: Infinity };
   for (let i = 0; i < rounds; i++) {
     if (!update) rmSync(join(dir, 'repodata'), { recursive: true, force: true });
-    const s = time(process.execPath, [strataBin, 'repo', 'publish', '-q', '--compress', 'gz', ...(update ? ['--update'] : []), dir]);
+    const s = time(process.execPath, strataArgs);
     if (!update) rmSync(join(dir, 'repodata'), { recursive: true, force: true });
-    const c = time('createrepo_c', ['--no-database', '-q', ...(update ? ['--update'] : []), dir]);
+    const c = time('createrepo_c', crcArgs);
     best = { strata: Math.min(best.strata, s), crc: Math.min(best.crc, c) };
   }
+  if (!update) rmSync(join(dir, 'repodata'), { recursive: true, force: true });
+  const strataCpu = cpuSeconds(process.execPath, strataArgs);
+  if (!update) rmSync(join(dir, 'repodata'), { recursive: true, force: true });
+  const crcCpu = cpuSeconds('createrepo_c', crcArgs);
   const n = readdirSync(dir).filter((f) => f.endsWith('.rpm')).length;
   const mb = readdirSync(dir)
     .filter((f) => f.endsWith('.rpm'))
@@ -113,6 +130,9 @@ function compare(label: string, dir: string, update: boolean): void {
   console.log(`  strata repo publish --compress gz${update ? ' --update' : ''}: ${best.strata.toFixed(0)} ms`);
   console.log(`  createrepo_c --no-database${update ? ' --update' : ''}:       ${best.crc.toFixed(0)} ms`);
   console.log(`  ratio strata/createrepo_c: ${(best.strata / best.crc).toFixed(2)} (${best.strata <= best.crc ? 'strata at least as fast' : 'createrepo_c faster'})`);
+  if (strataCpu !== undefined && crcCpu !== undefined) {
+    console.log(`  CPU (user+sys, one more run): strata ${strataCpu.toFixed(2)} s, createrepo_c ${crcCpu.toFixed(2)} s`);
+  }
 }
 
 const counts = values.count.split(',').map(Number);
