@@ -8,7 +8,7 @@
 // A BuildRequires on a path (`/usr/bin/foo`) counts as provided when the host has that file.
 // More names can be added per build (BuildOptions.hostProvides).
 import { existsSync } from 'node:fs';
-import type { RepoDep, RepoDepFlags, RepoPackage } from '../repo/model.ts';
+import { type RepoDep, type RepoDepFlags, type RepoPackage, emptyRepoPackage } from '../repo/model.ts';
 import { splitEvr } from '../rpm/evr.ts';
 
 export const HOST_BUILD_TOOLS: readonly string[] = [
@@ -71,8 +71,9 @@ export interface DeclaredPackage {
 
 /** A solver record for a package known only by its name, EVR and dependencies. */
 export function syntheticPackage(p: DeclaredPackage, location = p.name): RepoPackage {
-  const none: RepoDep[] = [];
+  const empty = emptyRepoPackage();
   return {
+    ...empty,
     pkgid: location,
     checksumType: 'sha256',
     name: p.name,
@@ -80,36 +81,9 @@ export function syntheticPackage(p: DeclaredPackage, location = p.name): RepoPac
     epoch: p.epoch,
     version: p.version,
     release: p.release,
-    summary: '',
-    description: '',
-    packager: '',
-    url: '',
-    fileTime: 0,
-    buildTime: 0,
-    packageSize: 0,
-    installedSize: 0,
-    archiveSize: 0,
     location,
-    license: '',
-    vendor: '',
-    group: '',
-    buildHost: '',
-    sourceRpm: '',
-    headerStart: 0,
-    headerEnd: 0,
-    deps: {
-      provides: p.provides.map(parseDepString),
-      requires: p.requires.map(parseDepString),
-      conflicts: none,
-      obsoletes: none,
-      suggests: none,
-      enhances: none,
-      recommends: none,
-      supplements: none,
-    },
-    files: [],
+    deps: { ...empty.deps, provides: p.provides.map(parseDepString), requires: p.requires.map(parseDepString) },
     filesComplete: true,
-    changelog: [],
   };
 }
 

@@ -17,6 +17,13 @@ export function projectDump(project: Project): Record<string, unknown> {
     rootDir: project.rootDir,
     configFile: project.configFile,
     files: project.files,
+    ...configDocument(config, components),
+  };
+}
+
+/** The configuration file's top-level fields, in its order, with `components` resolved. */
+function configDocument(config: Project['config'], components: Record<string, unknown>): Record<string, unknown> {
+  return {
     project: config.project,
     distros: config.distros,
     resources: config.resources,
@@ -62,18 +69,6 @@ export function projectDumpToml(project: Project): string {
   const { config } = project;
   const components: Record<string, unknown> = {};
   for (const c of resolveComponents(project)) components[c.name] = c.config;
-  const doc = toTomlValue(CONFIG_FILE, {
-    project: config.project,
-    distros: config.distros,
-    resources: config.resources,
-    tools: config.tools,
-    defaultComponentConfig: config.defaultComponentConfig,
-    defaultPackageConfig: config.defaultPackageConfig,
-    componentGroups: config.componentGroups,
-    components,
-    images: config.images,
-    packageGroups: config.packageGroups,
-    testSuites: config.testSuites,
-  });
+  const doc = toTomlValue(CONFIG_FILE, configDocument(config, components));
   return stringify(doc);
 }
